@@ -6,7 +6,8 @@ struct Crank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crank",
         abstract: "Discover, validate, build and deploy Prefect flows and Python services.",
+        discussion: "Exit codes: 0 success, 1 the operation found problems or failed, 64 usage error.",
         version: CrankVersion.current,
-        subcommands: []
+        subcommands: [Discover.self]
     )
 }

@@ -1,0 +1,166 @@
+/// What one file contributes to discovery.
+public struct ParsedFile: Equatable, Sendable {
+    public var flows: [Flow] = []
+    public var diagnostics: [Diagnostic] = []
+    /// Top-level module names imported anywhere in the file (absolute imports).
+    public var imports: [String] = []
+}
+
+/// Walks the logical lines of a tokenized file: imports and module-level names (to
+/// resolve decorators), class and def blocks, decorators and signatures.
+struct FlowParser {
+    enum Scope: Equatable {
+        case conditional
+        case classBody(String)
+        case function
+    }
+
+    let view: SourceView
+    let file: String
+    var bindings: [String: ModuleBinding] = [:]
+    var scopes: [Scope] = []
+    var pendingBlock: (scope: Scope, line: Int)?
+    var decorators: [Range<Int>] = []
+    var result = ParsedFile()
+    var imports: Set<String> = []
+
+    static let compoundKeywords: Set<String> = [
+        "if", "elif", "else", "try", "except", "finally", "with", "for", "while", "async", "match", "case",
+    ]
+
+    /// Parses a tokenized file. Throws when its structure is not valid Python.
+    static func parse(_ view: SourceView, file: String) throws(PythonSyntaxError) -> ParsedFile {
+        var parser = FlowParser(view: view, file: file)
+        try parser.run()
+        parser.result.imports = parser.imports.sorted()
+        for index in parser.result.flows.indices {
+            parser.result.flows[index].imports = parser.result.imports
+        }
+        return parser.result
+    }
+
+    var inFunction: Bool { scopes.contains(.function) }
+    var atModuleLevel: Bool { scopes.allSatisfy { $0 == .conditional } }
+    var isConditional: Bool { scopes.contains(.conditional) }
+
+    mutating func run() throws(PythonSyntaxError) {
+        var pos = 0
+        while true {
+            switch view.kind(pos) {
+            case .endMarker:
+                if let decorator = decorators.first {
+                    throw PythonSyntaxError(line: view.line(decorator.lowerBound - 1), message: "decorator is not followed by a def or class")
+                }
+                return
+            case .indent:
+                guard let block = pendingBlock else {
+                    throw PythonSyntaxError(line: view.line(pos + 1), message: "unexpected indent")
+                }
+                scopes.append(block.scope)
+                pendingBlock = nil
+                pos += 1
+            case .dedent:
+                if !scopes.isEmpty { scopes.removeLast() }
+                pos += 1
+            case .newline:
+                pos += 1
+            default:
+                var end = pos
+                while view.kind(end) != .newline { end += 1 }
+                try statement(pos..<end)
+                pos = end + 1
+                if let block = pendingBlock, view.kind(pos) != .indent {
+                    throw PythonSyntaxError(line: block.line, message: "expected an indented block")
+                }
+            }
+        }
+    }
+
+    mutating func statement(_ range: Range<Int>) throws(PythonSyntaxError) {
+        let first = range.lowerBound
+        if view.is(first, "@") {
+            guard range.count > 1 else { throw PythonSyntaxError(line: view.line(first), message: "invalid syntax") }
+            decorators.append((first + 1)..<range.upperBound)
+            return
+        }
+        if view.is(first, "def") || (view.is(first, "async") && view.is(first + 1, "def")) {
+            try definition(range, isAsync: view.is(first, "async"))
+            return
+        }
+        if view.is(first, "class") {
+            try classDefinition(range)
+            return
+        }
+        if let decorator = decorators.first {
+            throw PythonSyntaxError(line: view.line(decorator.lowerBound - 1), message: "decorator is not followed by a def or class")
+        }
+        let opensBlock = view.is(range.upperBound - 1, ":")
+        if view.kind(first) == .name && Self.compoundKeywords.contains(view.text(first))
+            && (opensBlock || !["match", "case"].contains(view.text(first))) {
+            guard let colon = headerColon(range) else {
+                throw PythonSyntaxError(line: view.line(first), message: "expected ':'")
+            }
+            if colon == range.upperBound - 1 {
+                pendingBlock = (.conditional, view.line(first))
+            } else {
+                simpleStatements((colon + 1)..<range.upperBound, conditional: true)
+            }
+            return
+        }
+        if opensBlock {
+            pendingBlock = (.conditional, view.line(first))
+            return
+        }
+        simpleStatements(range, conditional: isConditional)
+    }
+
+    /// The `:` ending a compound statement's header (skipping lambdas' colons).
+    func headerColon(_ range: Range<Int>) -> Int? {
+        var depth = 0
+        var lambdas = 0
+        for index in range {
+            if depth == 0 {
+                if view.is(index, "lambda") { lambdas += 1 }
+                if view.is(index, ":") {
+                    if lambdas == 0 { return index }
+                    lambdas -= 1
+                }
+            }
+            depth += view.bracketDelta(index)
+        }
+        return nil
+    }
+
+    mutating func simpleStatements(_ range: Range<Int>, conditional: Bool) {
+        for piece in view.split(range, on: ";") {
+            if view.is(piece.lowerBound, "import") {
+                importStatement(piece, conditional: conditional)
+            } else if view.is(piece.lowerBound, "from") {
+                fromImport(piece, conditional: conditional)
+            } else if atModuleLevel {
+                assignment(piece, conditional: conditional)
+            }
+        }
+    }
+
+    mutating func classDefinition(_ range: Range<Int>) throws(PythonSyntaxError) {
+        decorators = []
+        let nameIndex = range.lowerBound + 1
+        guard nameIndex < range.upperBound, view.kind(nameIndex) == .name, let colon = headerColon(range) else {
+            throw PythonSyntaxError(line: view.line(range.lowerBound), message: "invalid class definition")
+        }
+        let name = view.text(nameIndex)
+        if atModuleLevel { bind(name, .other, conditional: isConditional) }
+        if colon == range.upperBound - 1 {
+            pendingBlock = (.classBody(name), view.line(range.lowerBound))
+        }
+    }
+
+    /// Module-level names change what later decorators resolve to. A binding made
+    /// inside a conditional block (an `except ImportError:` fallback) does not hide a
+    /// Prefect import made elsewhere.
+    mutating func bind(_ name: String, _ value: ModuleBinding, conditional: Bool) {
+        if conditional, let existing = bindings[name], existing.isPrefect, !value.isPrefect { return }
+        bindings[name] = value
+    }
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads one Python file and finds its flows. Keeps its buffers between files so a
+/// worker thread allocates once, not once per file.
+struct PythonFileScanner {
+    /// Larger files are reported, not read: no real flow module is this big.
+    static let maxFileSize = 64 * 1024 * 1024
+
+    private var buffer: [UInt8] = []
+    private var tokens: [PythonToken] = []
+
+    /// Scans the file at `path`; diagnostics and flows name it `displayPath`.
+    mutating func scan(path: String, displayPath: String) -> ParsedFile {
+        func failure(_ code: Diagnostic.Code, _ message: String, line: Int? = nil, hint: String? = nil) -> ParsedFile {
+            ParsedFile(diagnostics: [Diagnostic(file: displayPath, line: line, severity: .error, code: code, message: message, hint: hint)])
+        }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            return failure(.unreadableFile, "cannot read file: \(String(cString: strerror(errno)))",
+                           hint: "check the file's permissions, or exclude it with --exclude")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            return ParsedFile(diagnostics: [Diagnostic(
+                file: displayPath, line: nil, severity: .warning, code: .notARegularFile,
+                message: "not a regular file; skipped")])
+        }
+        let size = Int(info.st_size)
+        guard size <= Self.maxFileSize else {
+            return failure(.fileTooLarge, "file is \(size / 1_048_576) MB; files over \(Self.maxFileSize / 1_048_576) MB are not scanned",
+                           hint: "exclude it with --exclude if it is generated")
+        }
+        guard let length = readAll(descriptor, expected: size) else {
+            return failure(.unreadableFile, "cannot read file: \(String(cString: strerror(errno)))")
+        }
+        return buffer.withUnsafeBufferPointer { whole in
+            let bytes = UnsafeBufferPointer(rebasing: whole[0..<length])
+            guard Self.mentions("prefect", in: bytes), Self.mentions("flow", in: bytes) else { return ParsedFile() }
+            if let nul = memchr(bytes.baseAddress!, 0, length) {
+                let offset = Int(bitPattern: nul) - Int(bitPattern: bytes.baseAddress!)
+                return failure(.binaryFile, "binary content (NUL byte) in a .py file",
+                               line: SourceEncoding.line(of: offset, in: bytes), hint: "exclude it with --exclude")
+            }
+            return decodeAndParse(bytes, displayPath: displayPath)
+        }
+    }
+
+    private mutating func decodeAndParse(_ bytes: UnsafeBufferPointer<UInt8>, displayPath: String) -> ParsedFile {
+        let body = UnsafeBufferPointer(rebasing: bytes[SourceEncoding.bomLength(bytes)...])
+        switch SourceEncoding.declared(in: body) {
+        case .unsupported(let name):
+            return ParsedFile(diagnostics: [Diagnostic(
+                file: displayPath, line: 1, severity: .error, code: .decodeError,
+                message: "unsupported source encoding '\(name)'", hint: "save the file as UTF-8")])
+        case .latin1:
+            let converted = SourceEncoding.latin1ToUTF8(body)
+            return converted.withUnsafeBufferPointer { parse($0, displayPath: displayPath) }
+        case .utf8:
+            if let offset = SourceEncoding.firstInvalidUTF8(body) {
+                return ParsedFile(diagnostics: [Diagnostic(
+                    file: displayPath, line: SourceEncoding.line(of: offset, in: body), severity: .error,
+                    code: .decodeError, message: "invalid UTF-8 byte 0x\(String(body[offset], radix: 16, uppercase: true))",
+                    hint: "save the file as UTF-8 or declare its encoding (# -*- coding: latin-1 -*-)")])
+            }
+            return parse(body, displayPath: displayPath)
+        }
+    }
+
+    private mutating func parse(_ source: UnsafeBufferPointer<UInt8>, displayPath: String) -> ParsedFile {
+        do {
+            try PythonTokenizer.tokenize(source, into: &tokens)
+            return try FlowParser.parse(SourceView(src: source, tokens: tokens), file: displayPath)
+        } catch {
+            return ParsedFile(diagnostics: [Diagnostic(
+                file: displayPath, line: error.line, severity: .error, code: .syntaxError,
+                message: "\(error.message); no flows are read from this file",
+                hint: "run `python3 -m py_compile \(displayPath)` to see the error as Python reports it")])
+        }
+    }
+
+    /// Reads the whole file into `buffer`; returns the byte count.
+    private mutating func readAll(_ descriptor: Int32, expected: Int) -> Int? {
+        if buffer.count < expected + 1 { buffer = [UInt8](repeating: 0, count: expected + 1) }
+        var total = 0
+        while true {
+            if total == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let capacity = buffer.count - total
+            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + total, capacity) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if got == 0 { return total }
+            total += got
+        }
+    }
+
+    /// Whether `needle` occurs in `bytes` (memchr for the first byte, then compare).
+    static func mentions(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let first = Int32(needle.utf8Start[0])
+        let length = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, bytes.count >= length else { return false }
+        var offset = 0
+        let last = bytes.count - length
+        while offset <= last {
+            guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+            let position = Int(bitPattern: hit) - Int(bitPattern: base)
+            if memcmp(base + position, needle.utf8Start, length) == 0 { return true }
+            offset = position + 1
+        }
+        return false
+    }
+}

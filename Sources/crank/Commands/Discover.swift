@@ -1,0 +1,39 @@
+import ArgumentParser
+import DeployCore
+
+extension Crank {
+    struct Discover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find every Prefect flow statically, without importing any Python.",
+            discussion: """
+                Scans .py files under each PATH (default: the project root), skipping hidden \
+                directories, .venv, venv, site-packages, __pycache__, node_modules, build and dist. \
+                Exits 1 when a file cannot be read or parsed; the flows found are still printed.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Files or directories to scan (relative to the current directory).", completion: .file())
+        var paths: [String] = []
+
+        @Option(name: .customLong("exclude"), help: ArgumentHelp(
+            "Skip files and directories matching GLOB (a name, or a root-relative path when it contains '/'). Repeatable.",
+            valueName: "glob"))
+        var excludes: [String] = []
+
+        func run() async throws {
+            let report = FlowDiscovery.discover(
+                root: global.resolvedRoot(), paths: paths, excludes: excludes,
+                currentDirectory: global.currentDirectory)
+            let terminal = Terminal()
+            if global.json {
+                try terminal.printJSON(report)
+            } else {
+                terminal.print(DiscoveryTable.render(report.flows))
+                terminal.report(report.diagnostics)
+                terminal.note(DiscoveryTable.summary(report))
+            }
+            if report.hasErrors { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import DeployCore
+import Foundation
+
+/// Where the CLI writes: results on stdout, diagnostics on stderr (`error:`, `warning:`,
+/// `hint:`), colour only when stderr is a terminal and NO_COLOR is unset.
+struct Terminal {
+    let colour: Bool
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        colour = isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+
+    func print(_ text: String) {
+        guard !text.isEmpty else { return }
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    func printJSON<Value: Encodable>(_ value: Value) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    func note(_ text: String) {
+        writeError(text)
+    }
+
+    func error(_ message: String, hint: String? = nil) {
+        writeError(label("error:", code: "1;31") + " " + message)
+        if let hint { writeError(label("hint:", code: "36") + " " + hint) }
+    }
+
+    func report(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            var location = diagnostic.file.isEmpty ? "." : diagnostic.file
+            if let line = diagnostic.line { location += ":\(line)" }
+            let message = "\(location): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
+            switch diagnostic.severity {
+            case .error: error(message, hint: diagnostic.hint)
+            case .warning:
+                writeError(label("warning:", code: "33") + " " + message)
+                if let hint = diagnostic.hint { writeError(label("hint:", code: "36") + " " + hint) }
+            }
+        }
+    }
+
+    private func label(_ text: String, code: String) -> String {
+        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    private func writeError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
