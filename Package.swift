@@ -20,8 +20,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore"]),
-        .testTarget(name: "crankTests", dependencies: ["crank"], resources: [.copy("Fixtures")]),
+        .target(name: "CrankTestSupport", path: "Tests/Support"),
+        .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "CrankTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "crankTests", dependencies: ["DeployCore", "CrankTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -132,8 +132,8 @@ struct SourceTreeWalker {
     }
 }
 
-/// An `--exclude` glob. With a `/` it matches the path relative to the project root;
-/// without, any file or directory name. A trailing `/` is ignored.
+/// An `--exclude` glob. With a `/` (or a leading `./`) it matches the path relative to
+/// the project root; without, any file or directory name. A trailing `/` is ignored.
 public struct ExcludePattern: Equatable, Sendable {
     public let pattern: String
     let matchesPath: Bool
@@ -141,9 +141,13 @@ public struct ExcludePattern: Equatable, Sendable {
     public init(_ glob: String) {
         var trimmed = glob
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-        if trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
+        var anchored = false
+        while trimmed.hasPrefix("./") || (trimmed.hasPrefix("/") && trimmed.count > 1) {
+            trimmed.removeFirst(trimmed.hasPrefix("./") ? 2 : 1)
+            anchored = true
+        }
         pattern = trimmed
-        matchesPath = trimmed.contains("/")
+        matchesPath = anchored || trimmed.contains("/")
     }
 
     func matches(name: String, path: String) -> Bool {

@@ -1,0 +1,7 @@
+from prefect import flow
+
+
+@flow
+def broken():
+        x = 1
+    return x

@@ -1,0 +1,6 @@
+from prefect import *
+
+
+@flow
+def from_star():
+    pass

@@ -1,0 +1,7 @@
+from prefect import flow
+
+
+@flow
+def broken():
+    message = "never closed
+    return message
