@@ -1,0 +1,7 @@
+from prefect import flow
+
+
+class Reports:
+    @flow(name="monthly-report")
+    def monthly(self, month: str):
+        pass

@@ -1,0 +1,6 @@
+from prefect import flow
+
+
+@flow
+def in_subdirectory(x: int = 1):
+    pass
