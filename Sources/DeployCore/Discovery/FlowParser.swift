@@ -24,9 +24,6 @@ struct FlowParser {
     var result = ParsedFile()
     var imports: Set<String> = []
 
-    static let compoundKeywords: Set<String> = [
-        "if", "elif", "else", "try", "except", "finally", "with", "for", "while", "async", "match", "case",
-    ]
 
     /// Parses a tokenized file. Throws when its structure is not valid Python.
     static func parse(_ view: SourceView, file: String) throws(PythonSyntaxError) -> ParsedFile {
@@ -95,8 +92,7 @@ struct FlowParser {
             throw PythonSyntaxError(line: view.line(decorator.lowerBound - 1), message: "decorator is not followed by a def or class")
         }
         let opensBlock = view.is(range.upperBound - 1, ":")
-        if view.kind(first) == .name && Self.compoundKeywords.contains(view.text(first))
-            && (opensBlock || !["match", "case"].contains(view.text(first))) {
+        if isCompoundKeyword(first) && (opensBlock || !(view.is(first, "match") || view.is(first, "case"))) {
             guard let colon = headerColon(range) else {
                 throw PythonSyntaxError(line: view.line(first), message: "expected ':'")
             }
@@ -112,6 +108,13 @@ struct FlowParser {
             return
         }
         simpleStatements(range, conditional: isConditional)
+    }
+
+    func isCompoundKeyword(_ index: Int) -> Bool {
+        guard view.kind(index) == .name else { return false }
+        return view.is(index, "if") || view.is(index, "elif") || view.is(index, "else") || view.is(index, "try")
+            || view.is(index, "except") || view.is(index, "finally") || view.is(index, "with") || view.is(index, "for")
+            || view.is(index, "while") || view.is(index, "async") || view.is(index, "match") || view.is(index, "case")
     }
 
     /// The `:` ending a compound statement's header (skipping lambdas' colons).
@@ -132,6 +135,8 @@ struct FlowParser {
     }
 
     mutating func simpleStatements(_ range: Range<Int>, conditional: Bool) {
+        // Inside classes and functions only imports matter (for `imports`): skip the rest cheaply.
+        if !atModuleLevel && !range.contains(where: { view.is($0, "import") }) { return }
         for piece in view.split(range, on: ";") {
             if view.is(piece.lowerBound, "import") {
                 importStatement(piece, conditional: conditional)

@@ -53,13 +53,16 @@ struct PythonFileScanner {
     private mutating func decodeAndParse(_ bytes: UnsafeBufferPointer<UInt8>, displayPath: String) -> ParsedFile {
         let body = UnsafeBufferPointer(rebasing: bytes[SourceEncoding.bomLength(bytes)...])
         switch SourceEncoding.declared(in: body) {
-        case .unsupported(let name):
-            return ParsedFile(diagnostics: [Diagnostic(
-                file: displayPath, line: 1, severity: .error, code: .decodeError,
-                message: "unsupported source encoding '\(name)'", hint: "save the file as UTF-8")])
-        case .latin1:
-            let converted = SourceEncoding.latin1ToUTF8(body)
-            return converted.withUnsafeBufferPointer { parse($0, displayPath: displayPath) }
+        case .declared(let name):
+            switch SourceTranscoder.utf8(from: body, encoding: name) {
+            case .success(let converted):
+                return converted.withUnsafeBufferPointer { parse($0, displayPath: displayPath) }
+            case .failure(let failure):
+                return ParsedFile(diagnostics: [Diagnostic(
+                    file: displayPath, line: failure.offset.map { SourceEncoding.line(of: $0, in: body) } ?? 1,
+                    severity: .error, code: .decodeError, message: failure.message,
+                    hint: "fix the coding: declaration, or save the file as UTF-8")])
+            }
         case .utf8:
             if let offset = SourceEncoding.firstInvalidUTF8(body) {
                 return ParsedFile(diagnostics: [Diagnostic(

@@ -47,7 +47,9 @@ extension PythonTokenizer {
             let c = src[j]
             if c == Byte.backslash {
                 j += 1
-                if j < count { j = skipOneCharacterCountingLines(j) }
+                // A backslash never escapes an f-string brace: `rf'\{{'` is a literal brace.
+                let escapesBrace = isFormatted && (at(j) == Byte.openBrace || at(j) == Byte.closeBrace)
+                if j < count && !escapesBrace { j = skipOneCharacterCountingLines(j) }
             } else if c == quote {
                 if !triple { return j + 1 }
                 if at(j + 1) == quote && at(j + 2) == quote { return j + 3 }

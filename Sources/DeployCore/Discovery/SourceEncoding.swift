@@ -2,10 +2,9 @@
 /// default, an optional UTF-8 BOM, or a `coding:` declaration on line 1 or 2.
 enum SourceEncoding: Equatable {
     case utf8
-    case latin1
-    case unsupported(String)
+    /// Any other declared encoding, by the name the file gives; transcoded with iconv.
+    case declared(String)
 
-    static let latin1Names: Set<String> = ["latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819", "iso-latin-1"]
     static let utf8Names: Set<String> = ["utf-8", "utf8", "utf-8-sig", "ascii", "us-ascii"]
 
     /// Length of a leading UTF-8 byte-order mark (0 or 3).
@@ -24,8 +23,7 @@ enum SourceEncoding: Equatable {
             if let name = codingName(bytes, lineStart, lineEnd) {
                 let normalized = name.lowercased().replacingUnderscores()
                 if utf8Names.contains(normalized) { return .utf8 }
-                if latin1Names.contains(normalized) { return .latin1 }
-                return .unsupported(name)
+                return .declared(name)
             }
             guard lineEnd < bytes.count else { break }
             lineStart = lineEnd + 1
@@ -85,21 +83,6 @@ enum SourceEncoding: Equatable {
             index += length
         }
         return nil
-    }
-
-    /// Latin-1 bytes re-encoded as UTF-8.
-    static func latin1ToUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8)
-        for b in bytes {
-            if b < 0x80 {
-                out.append(b)
-            } else {
-                out.append(0xC0 | (b >> 6))
-                out.append(0x80 | (b & 0x3F))
-            }
-        }
-        return out
     }
 
     /// 1-based line number of byte `offset`.

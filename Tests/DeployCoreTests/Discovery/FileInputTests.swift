@@ -52,10 +52,25 @@ struct FileInputTests {
         #expect(report.flows.map(\.name) == ["café"])
     }
 
-    @Test("an unsupported declared encoding is a decode-error")
-    func unsupportedEncoding() throws {
-        let report = try discover("sjis.py", bytes: Array(("# coding: shift_jis\n" + simpleFlow).utf8))
-        #expect(report.diagnostics.first?.message == "unsupported source encoding 'shift_jis'")
+    @Test("other declared encodings are transcoded (koi8-r)")
+    func koi8() throws {
+        let header = Array("# coding: koi8-r\nfrom prefect import flow\n@flow(name='".utf8)
+        let report = try discover("koi.py", bytes: header + [0xD0, 0xD2, 0xC9] + Array("')\ndef f(): pass\n".utf8))
+        #expect(report.flows.map(\.name) == ["при"])
+    }
+
+    @Test("an unknown declared encoding is a decode-error")
+    func unknownEncoding() throws {
+        let report = try discover("x.py", bytes: Array(("# coding: no-such-codec\n" + simpleFlow).utf8))
+        #expect(report.diagnostics.map(\.code) == [.decodeError])
+        #expect(report.diagnostics.first?.message == "unknown source encoding 'no-such-codec'")
+    }
+
+    @Test("bytes invalid in the declared encoding are a decode-error with their line")
+    func invalidInDeclaredEncoding() throws {
+        let bad = try discover("y.py", bytes: Array("# coding: shift_jis\n\(simpleFlow)x = '".utf8) + [0x81, 0x20] + Array("'\n".utf8))
+        #expect(bad.diagnostics.map(\.code) == [.decodeError])
+        #expect(bad.diagnostics.first?.line == 7)
     }
 
     @Test("a 10 MB file is scanned completely")

@@ -41,7 +41,7 @@ struct PythonTokenizerTests {
         let forms = [
             "'a'", "\"a\"", "'''a\n'b'\n'''", "\"\"\"a\"\"\"", "r'\\d'", "R\"x\"", "b'\\x00'", "Br'x'",
             "rb\"x\"", "u'x'", "f'{x}'", "F\"{x!r:>10}\"", "fr'{x}\\d'", "Rf'{x}'", "''", "'it\\'s'",
-            "f'{x[\"k\"]}'", "f\"{'nested'}\"", "f'{a:{b}}'", "f'{{}}'", "f\"{f'{x}'}\"", "t'{x}'",
+            "f'{x[\"k\"]}'", "f\"{'nested'}\"", "f'{a:{b}}'", "f'{{}}'", "f\"{f'{x}'}\"", "t'{x}'", "rf'(\\{{)'", "f'\\{x}'",
         ]
         for form in forms {
             #expect(try tokens("x = \(form)\n") == ["x", "=", form, "NEWLINE", "END"], "\(form)")
