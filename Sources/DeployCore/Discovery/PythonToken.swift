@@ -73,3 +73,28 @@ enum Byte {
         b >= 0x30 && b <= 0x39
     }
 }
+
+/// Per-byte classes for the tokenizer's inner loops: one table load instead of a chain
+/// of comparisons.
+enum ByteClass {
+    static let identifierStart: UInt8 = 1
+    static let identifierContinue: UInt8 = 2
+    /// Bytes a string scan must look at: quotes, backslash, line ends, braces.
+    static let stringStop: UInt8 = 4
+
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for byte in 0..<256 {
+            let b = UInt8(byte)
+            var bits: UInt8 = 0
+            if Byte.isIdentifierStart(b) { bits |= identifierStart | identifierContinue }
+            if Byte.isDigit(b) { bits |= identifierContinue }
+            if [Byte.quote, Byte.apostrophe, Byte.backslash, Byte.newline, Byte.carriageReturn, Byte.openBrace].contains(b) {
+                bits |= stringStop
+            }
+            table[byte] = bits
+        }
+        return UnsafePointer(table)
+    }()
+}
+

@@ -44,6 +44,8 @@ extension PythonTokenizer {
                     line: startLine,
                     message: triple ? "unterminated triple-quoted string literal" : "unterminated string literal")
             }
+            while j < count && classes[Int(src[j])] & ByteClass.stringStop == 0 { j += 1 }
+            guard j < count else { continue }
             let c = src[j]
             if c == Byte.backslash {
                 j += 1

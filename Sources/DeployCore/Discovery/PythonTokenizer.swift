@@ -13,6 +13,7 @@ public struct PythonTokenizer {
 
     let src: UnsafeBufferPointer<UInt8>
     let count: Int
+    let classes = ByteClass.table
     var i = 0
     var line = 1
     var tokens: [PythonToken]
@@ -182,7 +183,7 @@ public struct PythonTokenizer {
     mutating func scanNameOrPrefixedString() throws(PythonSyntaxError) {
         let start = i
         i += 1
-        while i < count && Byte.isIdentifierContinue(src[i]) { i += 1 }
+        while i < count && classes[Int(src[i])] & ByteClass.identifierContinue != 0 { i += 1 }
         let next = at(i)
         if (next == Byte.quote || next == Byte.apostrophe), let prefix = StringPrefix(src, start, i) {
             try scanString(start: start, quoteAt: i, isFormatted: prefix.isFormatted)

@@ -61,7 +61,14 @@ enum SourceEncoding: Equatable {
     static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         let count = bytes.count
+        guard let start = bytes.baseAddress, count > 0 else { return nil }
+        let base = UnsafeRawPointer(start)
         while index < count {
+            // ASCII fast path: eight bytes at a time.
+            while index + 8 <= count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            guard index < count else { break }
             let lead = bytes[index]
             if lead < 0x80 { index += 1; continue }
             let length: Int
