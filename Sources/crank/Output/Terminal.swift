@@ -30,6 +30,21 @@ struct Terminal {
         if let hint { writeError(label("hint:", code: "36") + " " + hint) }
     }
 
+    func report(_ issues: [ConfigIssue]) {
+        for issue in issues {
+            let message = IssueRendering.line(issue)
+            switch issue.severity {
+            case .error: error(message, hint: issue.hint)
+            case .warning: warning(message, hint: issue.hint)
+            }
+        }
+    }
+
+    func warning(_ message: String, hint: String? = nil) {
+        writeError(label("warning:", code: "33") + " " + message)
+        if let hint { writeError(label("hint:", code: "36") + " " + hint) }
+    }
+
     func report(_ diagnostics: [Diagnostic]) {
         for diagnostic in diagnostics {
             var location = diagnostic.file.isEmpty ? "." : diagnostic.file
@@ -37,9 +52,7 @@ struct Terminal {
             let message = "\(location): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
             switch diagnostic.severity {
             case .error: error(message, hint: diagnostic.hint)
-            case .warning:
-                writeError(label("warning:", code: "33") + " " + message)
-                if let hint = diagnostic.hint { writeError(label("hint:", code: "36") + " " + hint) }
+            case .warning: warning(message, hint: diagnostic.hint)
             }
         }
     }

@@ -1,0 +1,116 @@
+/// The typed, effective configuration of a project for one environment: `crank.yaml`
+/// with the environment's overlay merged in, variables expanded, templates applied.
+public struct ProjectConfig: Equatable, Sendable {
+    public var project: String
+    public var flows = FlowSettings()
+    public var python = PythonSettings()
+    public var deployments: [DeploymentSpec] = []
+    public var environments: [EnvironmentSpec] = []
+
+    public init(project: String) {
+        self.project = project
+    }
+
+    public func environment(_ name: String) -> EnvironmentSpec? {
+        environments.first { $0.name == name }
+    }
+}
+
+public struct FlowSettings: Equatable, Sendable {
+    /// Where discovery looks, relative to the project root (empty: the root).
+    public var paths: [String] = []
+    public var exclude: [String] = []
+}
+
+public struct PythonSettings: Equatable, Sendable {
+    /// The interpreter deployments run with; relative paths are relative to the project root.
+    public var interpreter = "python3"
+    public var requirements: String?
+}
+
+public enum TargetKind: String, Sendable, Codable, CaseIterable {
+    case local, prefect, container
+}
+
+public enum DeploymentKind: String, Sendable, Codable, CaseIterable {
+    case python, container
+}
+
+public struct EnvironmentSpec: Equatable, Sendable {
+    public var name: String
+    public var target: TargetKind
+    public var prefectAPIURL: String?
+    public var prefectWorkPool: String?
+    public var containerEngine: String?
+    public var registry: String?
+    public var baseImage: String?
+    /// Extra environment variables for every deployment in this environment.
+    public var env: [String: String] = [:]
+
+    public init(name: String, target: TargetKind) {
+        self.name = name
+        self.target = target
+    }
+}
+
+/// A flow deployment (`flow:`) or a service/worker (`command:`).
+public struct DeploymentSpec: Equatable, Sendable {
+    public var name: String
+    public var kind: DeploymentKind = .python
+    public var template: String?
+    public var description: String?
+    public var flow: String?
+    public var parameters: [String: JSONValue] = [:]
+    public var schedule: Schedule?
+    public var tags: [String] = []
+    public var workPool: String?
+    public var command: [String]?
+    public var port: Int?
+    public var env: [String: String] = [:]
+    public var health: HealthCheck?
+    public var requires = Requirements()
+    public var secrets: [String] = []
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    public var isFlow: Bool { flow != nil }
+}
+
+public struct Schedule: Equatable, Sendable, Codable {
+    public var cron: String?
+    /// Seconds between runs.
+    public var interval: Int?
+    public var timezone: String?
+
+    public init(cron: String? = nil, interval: Int? = nil, timezone: String? = nil) {
+        self.cron = cron
+        self.interval = interval
+        self.timezone = timezone
+    }
+}
+
+public struct HealthCheck: Equatable, Sendable, Codable {
+    /// HTTP path probed on 127.0.0.1:<port>.
+    public var path = "/health"
+    /// Seconds to wait for a 2xx answer.
+    public var timeout = 30
+
+    public init(path: String = "/health", timeout: Int = 30) {
+        self.path = path
+        self.timeout = timeout
+    }
+}
+
+public struct Requirements: Equatable, Sendable, Codable {
+    public var python: [String] = []
+    public var executables: [String] = []
+    public var gpu = false
+
+    public init(python: [String] = [], executables: [String] = [], gpu: Bool = false) {
+        self.python = python
+        self.executables = executables
+        self.gpu = gpu
+    }
+}

@@ -1,0 +1,114 @@
+/// Turns the merged config tree into a `ProjectConfig`, collecting every schema issue.
+struct ProjectConfigDecoder {
+    static let topKeys = ["project", "flows", "python", "templates", "deployments", "environments"]
+    static let deploymentKeys = [
+        "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
+        "command", "port", "env", "health", "requires", "secrets",
+    ]
+    static let environmentKeys = ["target", "prefect", "container", "env"]
+
+    var reader = ConfigReader()
+
+    mutating func decode(_ tree: ConfigNode) -> ProjectConfig? {
+        guard let root = reader.map(tree, path: "", keys: Self.topKeys) else { return nil }
+        let projectName = reader.string(root["project"], path: "project")
+        if let projectName { NameRules.check(projectName, at: root["project"]?.location, path: "project", what: "project", issues: &reader.issues) }
+        if root["project"] == nil {
+            reader.issues.append(ConfigIssue(.missingKey, at: tree.location, path: "project",
+                                             message: "crank.yaml has no 'project' name", hint: "add `project: my-project` at the top"))
+        }
+        var config = ProjectConfig(project: projectName ?? "")
+        if let flows = root["flows"], flows.value != .null, reader.map(flows, path: "flows", keys: ["paths", "exclude"]) != nil {
+            config.flows.paths = reader.strings(flows["paths"], path: "flows.paths") ?? []
+            config.flows.exclude = reader.strings(flows["exclude"], path: "flows.exclude") ?? []
+        }
+        if let python = root["python"], python.value != .null, reader.map(python, path: "python", keys: ["interpreter", "requirements"]) != nil {
+            config.python.interpreter = reader.string(python["interpreter"], path: "python.interpreter") ?? "python3"
+            config.python.requirements = reader.string(python["requirements"], path: "python.requirements")
+        }
+        for entry in reader.namedEntries(root["templates"], path: "templates", what: "template") {
+            _ = deployment(entry, path: "templates." + entry.key)  // checked for schema; applied by the loader
+        }
+        config.deployments = reader.namedEntries(root["deployments"], path: "deployments", what: "deployment")
+            .compactMap { deployment($0, path: "deployments." + $0.key) }
+        config.environments = reader.namedEntries(root["environments"], path: "environments", what: "environment")
+            .compactMap { environment($0) }
+        return config
+    }
+
+    mutating func deployment(_ entry: ConfigNode.Entry, path: String) -> DeploymentSpec? {
+        guard let node = reader.map(entry.value, path: path, keys: Self.deploymentKeys) else { return nil }
+        var spec = DeploymentSpec(name: entry.key)
+        let key = { (name: String) in ConfigReader.join(path, name) }
+        spec.kind = reader.enumeration(node["kind"], path: key("kind"), as: DeploymentKind.self) ?? .python
+        spec.template = reader.string(node["template"], path: key("template"))
+        spec.description = reader.string(node["description"], path: key("description"))
+        spec.flow = reader.string(node["flow"], path: key("flow"))
+        if let parameters = node["parameters"], parameters.value != .null {
+            if let entries = parameters.entries {
+                for parameter in entries { spec.parameters[parameter.key] = parameter.value.json }
+            } else {
+                reader.wrongType(parameters, path: key("parameters"), expected: "a map of parameter names to values")
+            }
+        }
+        if let schedule = node["schedule"], schedule.value != .null,
+           reader.map(schedule, path: key("schedule"), keys: ["cron", "interval", "timezone"]) != nil {
+            spec.schedule = Schedule(
+                cron: reader.string(schedule["cron"], path: key("schedule.cron")),
+                interval: reader.int(schedule["interval"], path: key("schedule.interval"), range: 1...31_622_400),
+                timezone: reader.string(schedule["timezone"], path: key("schedule.timezone")))
+        }
+        spec.tags = reader.strings(node["tags"], path: key("tags")) ?? []
+        spec.workPool = reader.string(node["work_pool"], path: key("work_pool"))
+        spec.command = reader.strings(node["command"], path: key("command"))
+        spec.port = reader.int(node["port"], path: key("port"), range: 1...65535)
+        spec.env = reader.stringMap(node["env"], path: key("env")) ?? [:]
+        if let health = node["health"], health.value != .null, reader.map(health, path: key("health"), keys: ["path", "timeout"]) != nil {
+            spec.health = HealthCheck(
+                path: reader.string(health["path"], path: key("health.path")) ?? "/health",
+                timeout: reader.int(health["timeout"], path: key("health.timeout"), range: 1...3600) ?? 30)
+        }
+        if let requires = node["requires"], requires.value != .null,
+           reader.map(requires, path: key("requires"), keys: ["python", "executables", "gpu"]) != nil {
+            spec.requires = Requirements(
+                python: reader.strings(requires["python"], path: key("requires.python")) ?? [],
+                executables: reader.strings(requires["executables"], path: key("requires.executables")) ?? [],
+                gpu: reader.bool(requires["gpu"], path: key("requires.gpu")) ?? false)
+        }
+        spec.secrets = reader.strings(node["secrets"], path: key("secrets")) ?? []
+        return spec
+    }
+
+    mutating func environment(_ entry: ConfigNode.Entry) -> EnvironmentSpec? {
+        let path = "environments." + entry.key
+        let node: ConfigNode
+        if entry.value.value == .null {
+            node = ConfigNode(.mapping([]), at: entry.keyLocation)
+        } else {
+            guard let mapped = reader.map(entry.value, path: path, keys: Self.environmentKeys) else { return nil }
+            node = mapped
+        }
+        guard let target = reader.enumeration(node["target"], path: path + ".target", as: TargetKind.self) else {
+            if node["target"] == nil {
+                reader.issues.append(ConfigIssue(.missingKey, at: entry.keyLocation, path: path + ".target",
+                                                 message: "environment '\(entry.key)' has no target",
+                                                 hint: "add `target: local`, `target: prefect` or `target: container`"))
+            }
+            return nil
+        }
+        var spec = EnvironmentSpec(name: entry.key, target: target)
+        if let prefect = node["prefect"], prefect.value != .null,
+           reader.map(prefect, path: path + ".prefect", keys: ["api_url", "work_pool"]) != nil {
+            spec.prefectAPIURL = reader.string(prefect["api_url"], path: path + ".prefect.api_url")
+            spec.prefectWorkPool = reader.string(prefect["work_pool"], path: path + ".prefect.work_pool")
+        }
+        if let container = node["container"], container.value != .null,
+           reader.map(container, path: path + ".container", keys: ["engine", "registry", "base_image"]) != nil {
+            spec.containerEngine = reader.string(container["engine"], path: path + ".container.engine")
+            spec.registry = reader.string(container["registry"], path: path + ".container.registry")
+            spec.baseImage = reader.string(container["base_image"], path: path + ".container.base_image")
+        }
+        spec.env = reader.stringMap(node["env"], path: path + ".env") ?? [:]
+        return spec
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Secret values, found by name in the process environment or in the git-ignored
+/// `.crank/secrets/<env>.env` (the process environment wins). Values never leave this
+/// type except into a deployed process's environment and the `Redactor`.
+public struct SecretStore: Sendable {
+    public static func file(for environment: String) -> String { ".crank/secrets/\(environment).env" }
+
+    private let values: [String: String]
+
+    public init(values: [String: String]) {
+        self.values = values
+    }
+
+    /// Reads the env file (if any) and overlays the process environment.
+    public static func load(root: String, environment: String, processEnvironment: [String: String]) -> SecretStore {
+        var values: [String: String] = [:]
+        if let text = try? String(contentsOfFile: root + "/" + file(for: environment), encoding: .utf8) {
+            values = parseEnvFile(text)
+        }
+        for (key, value) in processEnvironment { values[key] = value }
+        return SecretStore(values: values)
+    }
+
+    /// `KEY=VALUE` lines; `#` comments, blank lines, `export ` prefixes and matching quotes allowed.
+    public static func parseEnvFile(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            var line = rawLine.trimmingWhitespace()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingWhitespace() }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = String(line[..<equals]).trimmingWhitespace()
+            var value = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            result[key] = value
+        }
+        return result
+    }
+
+    public func value(_ name: String) -> String? {
+        values[name]
+    }
+
+    /// A redactor for the named secrets that have values.
+    public func redactor(for names: [String]) -> Redactor {
+        Redactor(secrets: names.compactMap { name in values[name].map { (name, $0) } })
+    }
+}
+
+/// Replaces secret values in any text with `[redacted:NAME]`.
+public struct Redactor: Sendable {
+    private let secrets: [(name: String, value: String)]
+
+    public init(secrets: [(String, String)]) {
+        // Longest first, so a secret containing another is replaced whole; very short values
+        // would redact ordinary words and are left alone (documented).
+        self.secrets = secrets.filter { $0.1.count >= 4 }.sorted { $0.1.count > $1.1.count }.map { (name: $0.0, value: $0.1) }
+    }
+
+    public static let none = Redactor(secrets: [])
+
+    public func redact(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret.value) {
+            result = result.replacingOccurrences(of: secret.value, with: "[redacted:\(secret.name)]")
+        }
+        return result
+    }
+}

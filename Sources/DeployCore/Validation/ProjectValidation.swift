@@ -1,0 +1,47 @@
+/// What `crank validate` reports: every issue of every checked environment.
+public struct ValidationReport: Equatable, Sendable, Encodable {
+    public var root: String
+    /// The environments checked (all known ones when none was named).
+    public var environments: [String]
+    public var issues: [ConfigIssue]
+
+    public var hasErrors: Bool { issues.contains { $0.severity == .error } }
+}
+
+/// load → overlay → discover → check, for one environment or all of them.
+public enum ProjectValidation {
+    public static func run(root: String, environment: String?, processEnvironment: [String: String]) -> ValidationReport {
+        let loader = ConfigLoader(root: root, processEnvironment: processEnvironment)
+        var environments: [String?] = [environment]
+        if environment == nil {
+            let (base, _) = loader.load(environment: nil)
+            let known = base?.config.environments.map(\.name) ?? []
+            environments = known.isEmpty ? [nil] : known
+        }
+        var issues: [ConfigIssue] = []
+        var seen: Set<ConfigIssue> = []
+        for name in environments {
+            for issue in check(loader: loader, environment: name) where seen.insert(issue).inserted {
+                issues.append(issue)
+            }
+        }
+        return ValidationReport(root: root, environments: environments.compactMap { $0 }, issues: issues)
+    }
+
+    static func check(loader: ConfigLoader, environment: String?) -> [ConfigIssue] {
+        let (effective, loadIssues) = loader.load(environment: environment)
+        guard let effective else { return loadIssues }
+        let discovery = FlowDiscovery.discover(
+            root: loader.root, paths: effective.config.flows.paths.map { loader.root + "/" + $0 },
+            excludes: effective.config.flows.exclude, currentDirectory: loader.root)
+        let discoveryIssues = discovery.diagnostics.map { diagnostic in
+            ConfigIssue(.flowFile, at: SourceLocation(file: diagnostic.file, line: diagnostic.line ?? 1, column: 1), path: "",
+                        message: "\(diagnostic.message) [\(diagnostic.code.rawValue)]", hint: diagnostic.hint,
+                        severity: diagnostic.severity == .error ? .error : .warning)
+        }
+        let secrets = environment.map { SecretStore.load(root: loader.root, environment: $0, processEnvironment: loader.processEnvironment) }
+            ?? SecretStore(values: loader.processEnvironment)
+        let validator = ProjectValidator(effective: effective, flows: discovery.flows, secrets: secrets)
+        return loadIssues + discoveryIssues + validator.validate()
+    }
+}

@@ -1,0 +1,121 @@
+/// Checks what the schema cannot: references between deployments, flows, parameters,
+/// schedules, ports and secrets. Returns every issue, in config order.
+public struct ProjectValidator {
+    public let effective: EffectiveConfig
+    public let flows: [Flow]
+    public let secrets: SecretStore
+
+    public init(effective: EffectiveConfig, flows: [Flow], secrets: SecretStore) {
+        self.effective = effective
+        self.flows = flows
+        self.secrets = secrets
+    }
+
+    public func validate() -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        var ports: [Int: String] = [:]
+        for deployment in effective.config.deployments {
+            let path = "deployments.\(deployment.name)"
+            issues += shape(deployment, path: path)
+            if let reference = deployment.flow {
+                issues += flowChecks(deployment, reference: reference, path: path)
+            }
+            if let schedule = deployment.schedule {
+                issues += ScheduleRules.check(schedule, path: path + ".schedule", location: effective.location)
+            }
+            if let port = deployment.port {
+                if let other = ports[port] {
+                    issues.append(ConfigIssue(.portClash, at: effective.location(path + ".port"), path: path + ".port",
+                                              message: "port \(port) is also used by deployment '\(other)'",
+                                              hint: "give each service its own port (an overlay can change it per environment)"))
+                } else {
+                    ports[port] = deployment.name
+                }
+            }
+            issues += secretChecks(deployment, path: path)
+        }
+        return issues
+    }
+
+    func shape(_ deployment: DeploymentSpec, path: String) -> [ConfigIssue] {
+        let location = effective.keyLocation(path)
+        switch (deployment.flow, deployment.command) {
+        case (nil, nil):
+            return [ConfigIssue(.missingKey, at: location, path: path,
+                                message: "deployment '\(deployment.name)' has neither `flow:` nor `command:`",
+                                hint: "set `flow:` (a flow name or file:function) for a flow, or `command:` (an argv list) for a service")]
+        case (.some, .some):
+            return [ConfigIssue(.conflictingKeys, at: location, path: path,
+                                message: "deployment '\(deployment.name)' has both `flow:` and `command:`",
+                                hint: "a deployment is either a flow deployment or a service; split it in two")]
+        case (nil, .some(let command)) where command.isEmpty:
+            return [ConfigIssue(.invalidValue, at: effective.location(path + ".command"), path: path + ".command",
+                                message: "command is an empty list", hint: "write the argv, e.g. [python3, services/api.py]")]
+        case (nil, .some) where deployment.health != nil && deployment.port == nil:
+            return [ConfigIssue(.missingKey, at: effective.keyLocation(path + ".health"), path: path + ".port",
+                                message: "a health check needs the service's `port:`", hint: "add `port:` to the deployment")]
+        default:
+            return []
+        }
+    }
+
+    func flowChecks(_ deployment: DeploymentSpec, reference: String, path: String) -> [ConfigIssue] {
+        guard let flow = FlowReference.resolve(reference, in: flows) else {
+            let candidates = reference.contains(":") ? flows.map(\.entrypoint) : flows.map(\.name)
+            let suggestion = Suggestion.closest(to: reference, in: candidates).map { "did you mean '\($0)'? " } ?? ""
+            return [ConfigIssue(.unknownFlow, at: effective.location(path + ".flow"), path: path + ".flow",
+                                message: "no discovered flow is named '\(reference)'",
+                                hint: "\(suggestion)run `crank discover` to list flows (names, or entrypoints file:function)")]
+        }
+        var issues: [ConfigIssue] = []
+        let acceptsAnyKeyword = flow.parameters.contains { $0.kind == .varKeyword }
+        let names = flow.parameters.filter { $0.kind != .varPositional && $0.kind != .varKeyword && $0.kind != .positionalOnly }.map(\.name)
+        for (name, value) in deployment.parameters.sorted(by: { $0.key < $1.key }) {
+            let parameterPath = path + ".parameters." + name
+            guard let parameter = flow.parameters.first(where: { $0.name == name && names.contains($0.name) }) else {
+                if acceptsAnyKeyword { continue }
+                let suggestion = Suggestion.closest(to: name, in: names).map { "did you mean '\($0)'? " } ?? ""
+                issues.append(ConfigIssue(.unknownParameter, at: effective.keyLocation(parameterPath), path: parameterPath,
+                                          message: "flow '\(flow.name)' (\(flow.entrypoint)) has no parameter '\(name)'",
+                                          hint: "\(suggestion)its parameters: \(names.isEmpty ? "none" : names.joined(separator: ", "))"))
+                continue
+            }
+            if let annotation = parameter.annotation, let expected = AnnotationCheck.mismatch(value, annotation: annotation) {
+                issues.append(ConfigIssue(.parameterType, at: effective.location(parameterPath), path: parameterPath,
+                                          message: "parameter '\(name)' is annotated `\(annotation)` but the value is \(expected)",
+                                          hint: "give a value of type \(annotation)"))
+            }
+        }
+        for parameter in flow.parameters where parameter.required && deployment.parameters[parameter.name] == nil {
+            issues.append(ConfigIssue(.missingParameter, at: effective.keyLocation(path + ".flow"), path: path + ".parameters." + parameter.name,
+                                      message: "flow '\(flow.name)' requires parameter '\(parameter.name)' and the deployment does not set it",
+                                      hint: "add `parameters: {\(parameter.name): …}` to the deployment"))
+        }
+        return issues
+    }
+
+    func secretChecks(_ deployment: DeploymentSpec, path: String) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        for (index, name) in deployment.secrets.enumerated() {
+            let secretPath = "\(path).secrets[\(index)]"
+            let location = effective.tree["deployments"]?[deployment.name]?["secrets"].flatMap { node -> SourceLocation? in
+                if case .sequence(let items) = node.value, index < items.count { return items[index].location }
+                return node.location
+            }
+            let validName = name.first.map { $0 == "_" || $0.isLetter } == true && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            guard validName else {
+                issues.append(ConfigIssue(.invalidName, at: location, path: secretPath,
+                                          message: "secret name '\(name)' is not an environment variable name",
+                                          hint: "use letters, digits and '_' (e.g. MODEL_API_TOKEN)"))
+                continue
+            }
+            if secrets.value(name) == nil {
+                let file = SecretStore.file(for: effective.environment ?? "ENV")
+                issues.append(ConfigIssue(.missingSecret, at: location, path: secretPath,
+                                          message: "secret \(name) has no value",
+                                          hint: "export \(name)=… or add `\(name)=…` to \(file) (git-ignored)"))
+            }
+        }
+        return issues
+    }
+}
