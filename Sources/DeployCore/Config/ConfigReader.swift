@@ -13,14 +13,8 @@ struct ConfigReader {
             wrongType(node, path: path, expected: "a map")
             return nil
         }
-        var seen: Set<String> = []
         for entry in entries {
             let keyPath = Self.join(path, entry.key)
-            if !seen.insert(entry.key).inserted {
-                issues.append(ConfigIssue(.duplicateKey, at: entry.keyLocation, path: keyPath,
-                                          message: "key '\(entry.key)' appears twice; the last one wins",
-                                          hint: "remove one of them"))
-            }
             guard keys.contains(entry.key) else {
                 let suggestion = Suggestion.closest(to: entry.key, in: keys).map { "did you mean '\($0)'? " } ?? ""
                 issues.append(ConfigIssue(.unknownKey, at: entry.keyLocation, path: keyPath,

@@ -58,6 +58,11 @@ public enum YAMLFileLoader {
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return ConfigIssue(.yamlSyntax, at: SourceLocation(file: displayPath, line: mark.line, column: mark.column),
                                path: "", message: "invalid YAML: \(detail)", hint: hint)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigIssue(.duplicateKey, at: SourceLocation(file: displayPath, line: context.mark.line, column: context.mark.column),
+                               path: "", message: "key \(keys) appears more than once in the map that starts here",
+                               hint: "remove or rename the repeated key (YAML keeps only one of them)")
         default:
             return ConfigIssue(.yamlSyntax, at: nil, file: displayPath, path: "", message: "invalid YAML: \(error)", hint: hint)
         }

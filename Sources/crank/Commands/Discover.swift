@@ -6,7 +6,7 @@ extension Crank {
         static let configuration = CommandConfiguration(
             abstract: "Find every Prefect flow statically, without importing any Python.",
             discussion: """
-                Scans .py files under each PATH (default: the project root), skipping hidden \
+                Scans .py files under each PATH (default: crank.yaml's flows.paths, else the project root), skipping hidden \
                 directories, .venv, venv, site-packages, __pycache__, node_modules, build and dist. \
                 Exits 1 when a file cannot be read or parsed; the flows found are still printed.
                 """)
@@ -22,9 +22,12 @@ extension Crank {
         var excludes: [String] = []
 
         func run() async throws {
+            let root = global.resolvedRoot()
+            // With no PATH, crank.yaml's `flows.paths` / `flows.exclude` say where to look.
+            let settings = ConfigLoader(root: root).load(environment: nil).0?.config.flows
             let report = FlowDiscovery.discover(
-                root: global.resolvedRoot(), paths: paths, excludes: excludes,
-                currentDirectory: global.currentDirectory)
+                root: root, paths: paths.isEmpty ? (settings?.paths ?? []).map { root + "/" + $0 } : paths,
+                excludes: excludes + (settings?.exclude ?? []), currentDirectory: global.currentDirectory)
             let terminal = Terminal()
             if global.json {
                 try terminal.printJSON(report)
