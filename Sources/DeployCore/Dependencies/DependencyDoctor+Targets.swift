@@ -1,0 +1,85 @@
+import Foundation
+
+extension DependencyDoctor {
+    static let defaultPrefectAPI = "http://127.0.0.1:4200/api"
+
+    /// What the environment's target needs: a reachable Prefect API, or a container engine.
+    func targetChecks(_ environment: EnvironmentSpec) async -> [DoctorCheck] {
+        switch environment.target {
+        case .local:
+            return []
+        case .prefect:
+            let api = environment.prefectAPIURL ?? Self.defaultPrefectAPI
+            let hint = InstallHint(pip: "pip install prefect && prefect server start (or set environments.\(environment.name).prefect.api_url)",
+                                   url: "https://docs.prefect.io/v3/manage/self-host")
+            guard let url = URL(string: api.hasSuffix("/") ? api + "health" : api + "/health"), url.scheme != nil else {
+                return [DoctorCheck(kind: .target, name: "prefect-api", status: .missing, requiredBy: [],
+                                    detail: "'\(api)' is not a URL", hint: hint)]
+            }
+            let status = await http.status(of: url, timeout: 5)
+            let ok = status.map { (200..<300).contains($0) } ?? false
+            return [DoctorCheck(kind: .target, name: "prefect-api", status: ok ? .ok : .missing, requiredBy: [],
+                                detail: ok ? api : "\(api) \(status.map { "answered HTTP \($0)" } ?? "did not answer")",
+                                hint: ok ? nil : hint)]
+        case .container:
+            let engines = environment.containerEngine.map { [$0] } ?? ["podman", "docker"]
+            for engine in engines {
+                if let location = ExecutableLocator.find(engine, path: path) {
+                    return [DoctorCheck(kind: .target, name: engine, status: .ok, requiredBy: [], detail: location)]
+                }
+            }
+            return [DoctorCheck(kind: .target, name: engines.joined(separator: " or "), status: .missing, requiredBy: [],
+                                detail: "no container engine on PATH", hint: hints.executable(engines[0]))]
+        }
+    }
+}
+
+/// Which deployments need what, from `requires:` and the flows' imports.
+struct DependencyNeeds {
+    var pythonModules: [String: [String]] = [:]
+    var executables: [String: [String]] = [:]
+    var gpu: [String] = []
+
+    init(effective: EffectiveConfig, flows: [Flow]) {
+        let local = LocalModules(root: effective.root, flowPaths: effective.config.flows.paths, flows: flows)
+        for deployment in effective.config.deployments {
+            for module in deployment.requires.python { pythonModules[module, default: []].append(deployment.name) }
+            for executable in deployment.requires.executables { executables[executable, default: []].append(deployment.name) }
+            if deployment.requires.gpu { gpu.append(deployment.name) }
+            if let reference = deployment.flow, let flow = FlowReference.resolve(reference, in: flows) {
+                for module in flow.imports where !local.contains(module, forFlowFile: flow.file) {
+                    if !(pythonModules[module]?.contains(deployment.name) ?? false) {
+                        pythonModules[module, default: []].append(deployment.name)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Top-level names that are the project's own code, not installed packages.
+struct LocalModules {
+    var names: Set<String> = []
+    let root: String
+
+    init(root: String, flowPaths: [String], flows: [Flow]) {
+        self.root = root
+        for directory in [root] + flowPaths.map({ root + "/" + $0 }) { names.formUnion(Self.modules(in: directory)) }
+    }
+
+    func contains(_ module: String, forFlowFile file: String) -> Bool {
+        if names.contains(module) { return true }
+        let directory = (root + "/" + file as NSString).deletingLastPathComponent
+        return Self.modules(in: directory).contains(module)
+    }
+
+    static func modules(in directory: String) -> Set<String> {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return Set(entries.compactMap { entry in
+            if entry.hasSuffix(".py") { return String(entry.dropLast(3)) }
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory)
+            return isDirectory.boolValue && !entry.hasPrefix(".") ? entry : nil
+        })
+    }
+}

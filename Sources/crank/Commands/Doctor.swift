@@ -1,0 +1,58 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the interpreter, Python modules, executables, GPU and target tools an environment needs.",
+            discussion: "Every miss comes with install hints (apt / brew / pip). Exits 1 when a required dependency is missing.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "Environment whose deployments are checked.")
+        var env: String
+
+        func run() async throws {
+            let root = global.resolvedRoot()
+            let processEnvironment = ProcessInfo.processInfo.environment
+            let terminal = Terminal()
+            let (effective, issues) = ConfigLoader(root: root, processEnvironment: processEnvironment).load(environment: env)
+            guard let effective, !issues.contains(where: { $0.severity == .error }) else {
+                terminal.report(issues)
+                terminal.note("the config has errors; `crank validate --env \(env)` lists them all")
+                throw ExitCode(1)
+            }
+            let discovery = FlowDiscovery.discover(
+                root: root, paths: effective.config.flows.paths.map { root + "/" + $0 },
+                excludes: effective.config.flows.exclude, currentDirectory: root)
+            let hints = InstallHints.load(projectRoot: root, shippedFile: InstallHints.shippedFile(executable: CommandLine.arguments[0]))
+            let doctor = DependencyDoctor(effective: effective, flows: discovery.flows, hints: hints, runner: ProcessCommandRunner(),
+                                          http: URLSessionProbe(), path: processEnvironment["PATH"])
+            let report = await doctor.run()
+            if global.json {
+                try terminal.printJSON(report)
+            } else {
+                DoctorRendering.render(report, on: terminal)
+            }
+            if report.hasMissing { throw ExitCode(1) }
+        }
+    }
+}
+
+enum DoctorRendering {
+    static func render(_ report: DoctorReport, on terminal: Terminal) {
+        let rows = [["STATUS", "KIND", "NAME", "REQUIRED BY", "DETAIL"]] + report.checks.map { check in
+            [check.status == .ok ? "ok" : "MISSING", check.kind.rawValue, check.name,
+             check.requiredBy.isEmpty ? "(\(report.target.rawValue) target)" : check.requiredBy.joined(separator: ", "), check.detail ?? ""]
+        }
+        terminal.print(TextTable.render(rows))
+        for check in report.checks where check.status == .missing {
+            let users = check.requiredBy.isEmpty ? "the \(report.target.rawValue) target" : check.requiredBy.joined(separator: ", ")
+            terminal.error("\(check.kind.rawValue) \(check.name) is missing (needed by \(users))", hint: check.hint?.summary)
+        }
+        let missing = report.checks.filter { $0.status == .missing }.count
+        terminal.note(missing == 0 ? "all \(report.checks.count) dependencies found for \(report.environment)"
+                                   : "\(missing) of \(report.checks.count) dependencies missing for \(report.environment)")
+    }
+}
