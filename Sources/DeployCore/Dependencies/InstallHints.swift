@@ -73,18 +73,4 @@ public struct InstallHints: Sendable {
     public func gpuHint() -> InstallHint {
         gpu["nvidia"] ?? InstallHint(url: "https://docs.nvidia.com/cuda/")
     }
-
-    /// The copy shipped with crank: found by walking up from the executable to a directory
-    /// holding `deployment/dependency-hints.yml` (a source checkout), or PREFIX/share/crank.
-    public static func shippedFile(executable: String) -> String? {
-        var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            for candidate in [url.path + "/" + fileName, url.path + "/share/crank/dependency-hints.yml"]
-            where FileManager.default.fileExists(atPath: candidate) {
-                return candidate
-            }
-            url.deleteLastPathComponent()
-        }
-        return nil
-    }
 }

@@ -26,7 +26,7 @@ extension Crank {
             let discovery = FlowDiscovery.discover(
                 root: root, paths: effective.config.flows.paths.map { root + "/" + $0 },
                 excludes: effective.config.flows.exclude, currentDirectory: root)
-            let hints = InstallHints.load(projectRoot: root, shippedFile: InstallHints.shippedFile(executable: CommandLine.arguments[0]))
+            let hints = InstallHints.load(projectRoot: root, shippedFile: ShippedFiles.locate(InstallHints.fileName))
             let doctor = DependencyDoctor(effective: effective, flows: discovery.flows, hints: hints, runner: ProcessCommandRunner(),
                                           http: URLSessionProbe(), path: processEnvironment["PATH"])
             let report = await doctor.run()
