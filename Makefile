@@ -7,7 +7,11 @@ PYTHON := $(VENV)/bin/python
 # Prefect's server needs this fastapi pin (see ../shared/INFRA.md facts in README).
 PREFECT_PINS := prefect==3.8.8 fastapi==0.150.0
 
-.PHONY: build release test venv discover-flows
+.PHONY: build release test venv discover-flows validate doctor config
+
+# The project the crank targets work on (default: the embedded example) and its environment.
+PROJECT ?= examples/rpa-platform
+ENV ?=
 
 build:
 	$(SWIFT) build
@@ -26,6 +30,18 @@ test: venv
 	$(SWIFT) build --build-tests
 	CRANK_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test --skip-build
 
-# Lists the flows of this project (or of DIR=path).
+# Lists the flows of PROJECT.
 discover-flows: build
-	$(BIN) discover $(DIR)
+	$(BIN) discover -C $(PROJECT)
+
+# Checks config, overlays, flows, parameters, schedules, ports and secrets (ENV=name for one).
+validate: build
+	$(BIN) validate -C $(PROJECT) $(if $(ENV),--env $(ENV))
+
+# Checks the dependencies of ENV's deployments (make doctor ENV=staging).
+doctor: build
+	$(BIN) doctor -C $(PROJECT) --env $(or $(ENV),dev)
+
+# Shows ENV's effective config with the file and line of every value.
+config: build
+	$(BIN) config -C $(PROJECT) --env $(or $(ENV),dev)
