@@ -1,0 +1,131 @@
+import CrankTestSupport
+import Foundation
+import Testing
+
+/// A copy of examples/rpa-platform in a temporary folder.
+func exampleCopy() throws -> TemporaryTree {
+    let tree = try TemporaryTree()
+    let source = Checkout.root + "/examples/rpa-platform"
+    for item in try FileManager.default.contentsOfDirectory(atPath: source) {
+        try FileManager.default.copyItem(atPath: source + "/" + item, toPath: tree.path(item))
+    }
+    return tree
+}
+
+@Suite("crank validate / config / doctor / checklist (the built binary)")
+struct ConfigCommandsTests {
+    @Test("validate --json lists every issue with file, line, column, path, code and hint; exit 1")
+    func validateJSON() throws {
+        let tree = try exampleCopy()
+        let output = try ProcessRunner.crank(["validate", "--env", "dev", "--json", "-C", tree.root])
+        #expect(output.status == 1)
+        let document = try output.jsonObject()
+        #expect(document["environments"] as? [String] == ["dev"])
+        let issues = try #require(document["issues"] as? [[String: Any]])
+        #expect(issues.count == 1)
+        #expect(Set(issues[0].keys) == ["file", "line", "column", "path", "severity", "code", "message", "hint"])
+        #expect(issues[0]["code"] as? String == "missing-secret")
+        #expect(issues[0]["path"] as? String == "deployments.model-api.secrets[0]")
+        #expect(issues[0]["file"] as? String == "crank.yaml")
+    }
+
+    @Test("validate passes on the example when the secret is set")
+    func validateOK() throws {
+        let output = try ProcessRunner.crank(["validate", "-C", Checkout.root + "/examples/rpa-platform"], environment: ["MODEL_API_TOKEN": "abc12345"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr == "config is valid (dev, staging, prod); 0 warnings\n")
+    }
+
+    @Test("validate --format github prints workflow commands")
+    func github() throws {
+        let tree = try TemporaryTree(["crank.yaml": "project: demo\nenvironments: {dev: {target: local}}\ndeployments:\n  api: {command: [x], prot: 1}\n"])
+        let output = try ProcessRunner.crank(["validate", "--format", "github", "-C", tree.root])
+        #expect(output.status == 1)
+        #expect(output.stdout.hasPrefix("::error file=crank.yaml,line=4,col=23,title=crank unknown-key::deployments.api.prot: unknown key 'prot' (hint: did you mean 'port'?"))
+    }
+
+    @Test("malformed YAML is one clear error with file and line, exit 1")
+    func malformed() throws {
+        let tree = try TemporaryTree(["crank.yaml": "project: demo\ndeployments:\n  api: {command: [x]\n"])
+        let output = try ProcessRunner.crank(["validate", "-C", tree.root])
+        #expect(output.status == 1)
+        #expect(output.stderr.hasPrefix("error: crank.yaml:4:1: invalid YAML"))
+        #expect(output.stderr.contains("[yaml-syntax]\nhint: "))
+    }
+
+    @Test("config shows each value's source layer")
+    func config() throws {
+        let output = try ProcessRunner.crank(["config", "--env", "dev", "-C", Checkout.root + "/examples/rpa-platform"])
+        #expect(output.status == 0)
+        let port = output.stdout.split(separator: "\n").first { $0.hasPrefix("deployments.model-api.port ") }
+        #expect(port?.hasSuffix("# deployment/environments/dev.yaml:10") == true)
+        #expect(port?.contains("= 18080") == true)
+    }
+
+    @Test("config for an unknown environment is an error naming the known ones")
+    func unknownEnvironment() throws {
+        let output = try ProcessRunner.crank(["config", "--env", "qa", "-C", Checkout.root + "/examples/rpa-platform"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("unknown environment 'qa' (known: dev, prod, staging)"))
+    }
+
+    @Test("doctor reports a missing executable with install hints and exits 1")
+    func doctor() throws {
+        let tree = try exampleCopy()
+        let output = try ProcessRunner.crank(["doctor", "--env", "dev", "--json", "-C", tree.root], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(output.status == 1)
+        let checks = try #require(try output.jsonObject()["checks"] as? [[String: Any]])
+        let pandoc = try #require(checks.first { $0["name"] as? String == "pandoc" })
+        #expect(pandoc["status"] as? String == "missing")
+        #expect(pandoc["required_by"] as? [String] == ["rpa3-convert", "doc-converter"])
+        #expect((pandoc["hint"] as? [String: Any])?["apt"] as? String == "apt-get install -y pandoc")
+    }
+
+    @Test("checklist new writes once and refuses to overwrite; status counts items")
+    func checklist() throws {
+        let tree = try TemporaryTree()
+        let first = try ProcessRunner.crank(["checklist", "new", "ocr-worker", "--json", "-C", tree.root])
+        #expect(first.status == 0)
+        let file = try #require(try first.jsonObject()["file"] as? String)
+        #expect(file.hasPrefix("deployment/migrations/ocr-worker-"))
+        let second = try ProcessRunner.crank(["checklist", "new", "ocr-worker", "-C", tree.root])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("already exists; not overwritten"))
+        let status = try ProcessRunner.crank(["checklist", "status", file], in: tree.root)
+        let lines = status.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(lines.count == 8)
+        #expect(lines.last?.first == "total")
+        #expect(lines.last?.last?.hasPrefix("0/") == true)
+    }
+
+    @Test("a secret's value appears in no output and no file, whatever the command")
+    func secretsNeverLeak() throws {
+        let tree = try exampleCopy()
+        let secret = "tok-\(UUID().uuidString)"
+        // The secret also reaches an env value through interpolation.
+        try tree.write("deployment/environments/dev.yaml",
+                       (try String(contentsOfFile: tree.path("deployment/environments/dev.yaml"), encoding: .utf8))
+                       + "\n  doc-converter:\n    env: {UPSTREAM_TOKEN: \"${MODEL_API_TOKEN}\"}\n")
+        let environment = ["MODEL_API_TOKEN": secret]
+        let commands: [[String]] = [
+            ["discover"], ["discover", "--json"], ["validate"], ["validate", "--json"], ["validate", "--format", "github"],
+            ["config", "--env", "dev"], ["config", "--env", "dev", "--json"], ["doctor", "--env", "dev"], ["doctor", "--env", "dev", "--json"],
+            ["checklist", "new", "w1"],
+        ]
+        for command in commands {
+            let output = try ProcessRunner.crank(command + ["-C", tree.root], environment: environment)
+            #expect(!output.stdout.contains(secret), "\(command) stdout")
+            #expect(!output.stderr.contains(secret), "\(command) stderr")
+        }
+        let config = try ProcessRunner.crank(["config", "--env", "dev", "-C", tree.root], environment: environment)
+        #expect(config.status == 0)
+        #expect(config.stdout.contains("deployments.doc-converter.env.UPSTREAM_TOKEN"))
+        #expect(config.stdout.contains("\"[redacted:MODEL_API_TOKEN]\""))
+        #expect(try ProcessRunner.crank(["validate", "--env", "dev", "-C", tree.root], environment: environment).status == 0)
+        let files = FileManager.default.enumerator(atPath: tree.root)!.compactMap { $0 as? String }
+        for file in files {
+            let data = FileManager.default.contents(atPath: tree.path(file)) ?? Data()
+            #expect(!String(decoding: data, as: UTF8.self).contains(secret), "\(file)")
+        }
+    }
+}
