@@ -37,6 +37,13 @@ public enum FlowDiscovery {
         return DiscoveryReport(root: root, flows: flows, diagnostics: diagnostics)
     }
 
+    /// Discovery as a project's config describes it: `flows.paths` and `flows.exclude`.
+    public static func discover(for effective: EffectiveConfig) -> DiscoveryReport {
+        let root = effective.root
+        return discover(root: root, paths: effective.config.flows.paths.map { root + "/" + $0 },
+                        excludes: effective.config.flows.exclude, currentDirectory: root)
+    }
+
     /// Scans files on every core; each worker reuses one scanner (and its buffers).
     static func scanConcurrently(_ files: [SourceFile]) -> [ParsedFile] {
         let collector = ParsedFileCollector(files: files)

@@ -31,9 +31,7 @@ public enum ProjectValidation {
     static func check(loader: ConfigLoader, environment: String?) -> [ConfigIssue] {
         let (effective, loadIssues) = loader.load(environment: environment)
         guard let effective else { return loadIssues }
-        let discovery = FlowDiscovery.discover(
-            root: loader.root, paths: effective.config.flows.paths.map { loader.root + "/" + $0 },
-            excludes: effective.config.flows.exclude, currentDirectory: loader.root)
+        let discovery = FlowDiscovery.discover(for: effective)
         let discoveryIssues = discovery.diagnostics.map { diagnostic in
             ConfigIssue(.flowFile, at: SourceLocation(file: diagnostic.file, line: diagnostic.line ?? 1, column: 1), path: "",
                         message: "\(diagnostic.message) [\(diagnostic.code.rawValue)]", hint: diagnostic.hint,

@@ -11,21 +11,15 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: "Environment whose overlay is merged in.")
-        var env: String
+        @OptionGroup var environment: EnvironmentOptions
 
         func run() async throws {
-            let root = global.resolvedRoot()
-            let environment = ProcessInfo.processInfo.environment
-            let (effective, issues) = ConfigLoader(root: root, processEnvironment: environment).load(environment: env)
             let terminal = Terminal()
-            guard let effective, !issues.contains(where: { $0.severity == .error }) else {
-                terminal.report(issues)
-                terminal.note("fix these and run again; `crank validate --env \(env)` checks everything")
-                throw ExitCode(1)
-            }
+            let effective = try environment.loadEffective(global: global, terminal: terminal)
+            let env = environment.env
             let secretNames = effective.config.deployments.flatMap(\.secrets)
-            let redactor = SecretStore.load(root: root, environment: env, processEnvironment: environment).redactor(for: secretNames)
+            let redactor = SecretStore.load(root: effective.root, environment: env, processEnvironment: ProcessInfo.processInfo.environment)
+                .redactor(for: secretNames)
             let listing = ConfigListing(effective: effective, redactor: redactor)
             if global.json {
                 try terminal.printJSON(listing)

@@ -10,25 +10,15 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: "Environment whose deployments are checked.")
-        var env: String
+        @OptionGroup var environment: EnvironmentOptions
 
         func run() async throws {
-            let root = global.resolvedRoot()
-            let processEnvironment = ProcessInfo.processInfo.environment
             let terminal = Terminal()
-            let (effective, issues) = ConfigLoader(root: root, processEnvironment: processEnvironment).load(environment: env)
-            guard let effective, !issues.contains(where: { $0.severity == .error }) else {
-                terminal.report(issues)
-                terminal.note("the config has errors; `crank validate --env \(env)` lists them all")
-                throw ExitCode(1)
-            }
-            let discovery = FlowDiscovery.discover(
-                root: root, paths: effective.config.flows.paths.map { root + "/" + $0 },
-                excludes: effective.config.flows.exclude, currentDirectory: root)
-            let hints = InstallHints.load(projectRoot: root, shippedFile: ShippedFiles.locate(InstallHints.fileName))
-            let doctor = DependencyDoctor(effective: effective, flows: discovery.flows, hints: hints, runner: ProcessCommandRunner(),
-                                          http: URLSessionProbe(), path: processEnvironment["PATH"])
+            let effective = try environment.loadEffective(global: global, terminal: terminal)
+            let hints = InstallHints.load(projectRoot: effective.root, shippedFile: ShippedFiles.locate(InstallHints.fileName))
+            let doctor = DependencyDoctor(effective: effective, flows: FlowDiscovery.discover(for: effective).flows, hints: hints,
+                                          runner: ProcessCommandRunner(), http: URLSessionProbe(),
+                                          path: ProcessInfo.processInfo.environment["PATH"])
             let report = await doctor.run()
             if global.json {
                 try terminal.printJSON(report)

@@ -1,0 +1,21 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+/// `--env` plus loading that environment's effective config, shared by the commands
+/// that need one. A config with errors stops the command with every issue printed.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(name: .long, help: "The environment (its overlay deployment/environments/<env>.yaml is merged in).")
+    var env: String
+
+    func loadEffective(global: GlobalOptions, terminal: Terminal) throws -> EffectiveConfig {
+        let loader = ConfigLoader(root: global.resolvedRoot(), processEnvironment: ProcessInfo.processInfo.environment)
+        let (effective, issues) = loader.load(environment: env)
+        guard let effective, !issues.contains(where: { $0.severity == .error }) else {
+            terminal.report(issues)
+            terminal.note("the config has errors; `crank validate --env \(env)` lists them all")
+            throw ExitCode(1)
+        }
+        return effective
+    }
+}
