@@ -16,16 +16,15 @@ extension FlowParser {
         }
         guard colon < range.upperBound, view.is(colon, ":") else { throw invalid }
 
-        let name = view.text(nameIndex)
-        let flowCall = decorators.compactMap { flowDecoratorArguments($0) }.first
+        let flowCall = decorators.isEmpty ? nil : decorators.compactMap { flowDecoratorArguments($0) }.first
         decorators = []
         if let arguments = flowCall {
             let parameters = try self.parameters((open + 1)..<close)
             let docstring = docstringFirstLine(after: colon, lineEnd: range.upperBound)
-            recordFlow(function: name, line: line, isAsync: isAsync, parameters: parameters,
+            recordFlow(function: view.text(nameIndex), line: line, isAsync: isAsync, parameters: parameters,
                        docstring: docstring, arguments: arguments)
         }
-        if atModuleLevel { bind(name, .other, conditional: isConditional) }
+        if atModuleLevel { rebind(nameIndex) }
         if colon == range.upperBound - 1 { pendingBlock = (.function, line) }
     }
 
@@ -106,9 +105,24 @@ extension FlowParser {
             range = start..<end
         }
         guard let text = view.staticString(range) else { return nil }
-        return text.split(whereSeparator: \.isNewline)
-            .lazy.map { $0.trimmingWhitespace() }
-            .first { !$0.isEmpty }
+        return Self.firstNonEmptyLine(text)
+    }
+
+    /// The first line with content, trimmed of ASCII whitespace (byte-level: this runs per flow).
+    static func firstNonEmptyLine(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != Byte.newline, bytes[end] != Byte.carriageReturn { end += 1 }
+            var first = start
+            var last = end
+            while first < last, bytes[first] == Byte.space || bytes[first] == Byte.tab || bytes[first] == Byte.formFeed { first += 1 }
+            while last > first, bytes[last - 1] == Byte.space || bytes[last - 1] == Byte.tab || bytes[last - 1] == Byte.formFeed { last -= 1 }
+            if first < last { return String(decoding: bytes[first..<last], as: UTF8.self) }
+            start = end + 1
+        }
+        return nil
     }
 
     mutating func recordFlow(

@@ -155,10 +155,18 @@ struct FlowParser {
             throw PythonSyntaxError(line: view.line(range.lowerBound), message: "invalid class definition")
         }
         let name = view.text(nameIndex)
-        if atModuleLevel { bind(name, .other, conditional: isConditional) }
+        if atModuleLevel { rebind(nameIndex) }
         if colon == range.upperBound - 1 {
             pendingBlock = (.classBody(name), view.line(range.lowerBound))
         }
+    }
+
+    /// A module-level `def`/`class` named by token `index` rebinds that name. Only names
+    /// already bound matter (an unbound name resolves to nothing anyway), so most defs
+    /// cost a few byte comparisons, not a dictionary write.
+    mutating func rebind(_ index: Int) {
+        guard let name = bindings.keys.first(where: { view.equals(index, $0) }) else { return }
+        bind(name, .other, conditional: isConditional)
     }
 
     /// Module-level names change what later decorators resolve to. A binding made

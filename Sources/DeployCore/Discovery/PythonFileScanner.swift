@@ -100,6 +100,8 @@ struct PythonFileScanner {
             }
             if got == 0 { return total }
             total += got
+            // A regular file of the size fstat reported is complete: skip the EOF read.
+            if total == expected && got > 0 && expected > 0 { return total }
         }
     }
 

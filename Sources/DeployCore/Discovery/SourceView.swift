@@ -29,6 +29,16 @@ struct SourceView {
         return true
     }
 
+    /// Whether token `index`'s bytes spell `text`.
+    func equals(_ index: Int, _ text: String) -> Bool {
+        let token = tokens[index]
+        let length = Int(token.end - token.start)
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == length && memcmp(utf8.baseAddress!, src.baseAddress! + Int(token.start), length) == 0
+        }
+    }
+
     func text(_ index: Int) -> String {
         let token = tokens[index]
         return String(decoding: UnsafeBufferPointer(rebasing: src[Int(token.start)..<Int(token.end)]), as: UTF8.self)

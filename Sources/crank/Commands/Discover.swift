@@ -30,7 +30,7 @@ extension Crank {
                 excludes: excludes + (settings?.exclude ?? []), currentDirectory: global.currentDirectory)
             let terminal = Terminal()
             if global.json {
-                try terminal.printJSON(report)
+                terminal.printDocument(report)
             } else {
                 terminal.print(DiscoveryTable.render(report.flows))
                 terminal.report(report.diagnostics)

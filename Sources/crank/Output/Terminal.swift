@@ -15,10 +15,33 @@ struct Terminal {
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// One JSON document on stdout, in the same layout for every command.
     func printJSON<Value: Encodable>(_ value: Value) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        let data = try JSONEncoder().encode(value)
+        var writer = JSONWriter(capacity: data.count * 2)
+        writer.value(try JSONDecoder().decode(JSONValue.self, from: data))
+        writer.finish()
+        writeOut(writer.bytes)
+    }
+
+    /// The fast path for large documents (`discover --json`).
+    func printDocument(_ value: some JSONWritable) {
+        value.writeJSON { writeOut($0) }
+    }
+
+    /// Writes straight to file descriptor 1, without copying the document.
+    private func writeOut(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 
     func note(_ text: String) {
