@@ -51,6 +51,11 @@ public struct DependencyDoctor: Sendable {
         }
         if !needs.gpu.isEmpty {
             checks.append(gpuCheck(requiredBy: needs.gpu))
+            let torchUsers = needs.gpu.filter { needs.pythonModules["torch"]?.contains($0) ?? false }
+            let torchFound = checks.contains { $0.kind == .pythonModule && $0.name == "torch" && $0.status == .ok }
+            if let interpreter, !torchUsers.isEmpty, torchFound {
+                checks.append(torchCUDACheck(interpreter: interpreter, requiredBy: torchUsers))
+            }
         }
         if let environment {
             checks += await targetChecks(environment)
@@ -82,6 +87,17 @@ public struct DependencyDoctor: Sendable {
         let version = (result.stdout + "\n" + result.stderr).split(whereSeparator: \.isNewline).first.map { String($0.prefix(80)) }
         let detail = result.status == 0 && !result.timedOut ? [location, version].compactMap { $0 }.joined(separator: " — ") : location
         return DoctorCheck(kind: .executable, name: name, status: .ok, requiredBy: requiredBy, detail: detail)
+    }
+
+    /// With torch required on a GPU deployment: `torch.cuda.is_available()` in the interpreter.
+    func torchCUDACheck(interpreter: String, requiredBy: [String]) -> DoctorCheck {
+        let script = "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 3)"
+        let result = runner.run(ShellCommand(interpreter, ["-c", script], workingDirectory: effective.root), timeout: 60)
+        let ok = result.status == 0 && !result.timedOut
+        return DoctorCheck(kind: .gpu, name: "torch.cuda", status: ok ? .ok : .missing, requiredBy: requiredBy,
+                           detail: ok ? "torch sees a CUDA device" : "torch.cuda.is_available() is false",
+                           hint: ok ? nil : InstallHint(pip: "pip install torch --index-url https://download.pytorch.org/whl/cu121",
+                                                        url: "https://pytorch.org/get-started/locally/"))
     }
 
     func gpuCheck(requiredBy: [String]) -> DoctorCheck {

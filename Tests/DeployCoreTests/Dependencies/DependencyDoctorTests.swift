@@ -96,4 +96,22 @@ struct DependencyDoctorTests {
         #expect(engine?.name == "podman or docker")
         #expect(engine?.status == .missing)
     }
+
+    @Test("with torch required on a GPU deployment, torch.cuda must see a device (stand-ins: no GPU or torch here)")
+    func torchCUDA() async throws {
+        // No NVIDIA GPU or torch can run on this machine: a stand-in nvidia-smi lists one device
+        // and a project-local torch.py reports no CUDA, run by the real interpreter.
+        let yaml = "project: demo\nenvironments: {dev: {target: local}}\ndeployments:\n  ocr: {command: [x], requires: {gpu: true, python: [torch]}}\n"
+        let torch = "class cuda:\n    @staticmethod\n    def is_available():\n        return False\n"
+        let report = try await doctor(yaml, files: ["torch.py": torch]) { tree in
+            let path = try toolPath(tree)
+            try tree.write("bin/nvidia-smi", "#!/bin/sh\necho 'GPU 0: Stand-in GPU (UUID: GPU-0000)'\n")
+            chmod(tree.path("bin/nvidia-smi"), 0o755)
+            return path
+        }
+        let gpu = report.checks.filter { $0.kind == .gpu }
+        #expect(gpu.map(\.name) == ["nvidia", "torch.cuda"])
+        #expect(gpu.map(\.status) == [.ok, .missing])
+        #expect(gpu.first?.detail == "GPU 0: Stand-in GPU (UUID: GPU-0000)")
+    }
 }
