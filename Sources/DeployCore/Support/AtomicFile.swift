@@ -14,7 +14,7 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `path`; with `overwrite: false` fails when `path` exists.
-    public static func write(_ data: Data, to path: String, overwrite: Bool = true) throws(Failure) {
+    public static func write(_ data: Data, to path: String, overwrite: Bool = true, permissions: mode_t = 0o644) throws(Failure) {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -22,7 +22,7 @@ public enum AtomicFile {
             throw .cannotWrite(directory, reason: error.localizedDescription)
         }
         let temporary = directory + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
         guard descriptor >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
         let written = data.withUnsafeBytes { posixWrite(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
@@ -34,6 +34,13 @@ public enum AtomicFile {
         } else {
             guard link(temporary, path) == 0 else {
                 if errno == EEXIST { throw .exists(path) }
+                if errno == EPERM || errno == ENOTSUP || errno == EXDEV {  // file systems without hard links
+                    let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
+                    if created < 0 { throw errno == EEXIST ? .exists(path) : .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    close(created)
+                    guard rename(temporary, path) == 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    return
+                }
                 throw .cannotWrite(path, reason: String(cString: strerror(errno)))
             }
         }

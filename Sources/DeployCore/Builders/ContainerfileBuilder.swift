@@ -1,0 +1,71 @@
+import Foundation
+
+/// Renders a deployment's Containerfile from the template (the project's own
+/// `deployment/templates/Containerfile.template`, else crank's).
+public struct ContainerfileBuilder {
+    public static let templateFile = "deployment/templates/Containerfile.template"
+    static let placeholders: Set<String> = [
+        "PROJECT", "DEPLOYMENT", "VERSION", "GIT_SHA", "BASE_IMAGE", "REQUIREMENTS", "EXPOSE", "COMMAND",
+    ]
+
+    public enum Failure: Error, Equatable {
+        case unknownPlaceholder(String, template: String)
+    }
+
+    public let template: String
+    public let templatePath: String
+
+    public init(template: String, templatePath: String) {
+        self.template = template
+        self.templatePath = templatePath
+    }
+
+    public func render(_ deployment: RenderedDeployment, inputs: BuildInputs, command: [String]) throws(Failure) -> String {
+        var values: [String: String] = [
+            "PROJECT": inputs.project,
+            "DEPLOYMENT": deployment.name,
+            "VERSION": inputs.revision.tag,
+            "GIT_SHA": inputs.revision.gitSHA ?? "none",
+            "BASE_IMAGE": deployment.spec["base_image"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? ImageReference.defaultBase,
+            "EXPOSE": deployment.spec["port"].flatMap { if case .int(let port) = $0 { return "EXPOSE \(port)" } else { return nil } } ?? "",
+        ]
+        if let requirements = inputs.effective.config.python.requirements {
+            values["REQUIREMENTS"] = """
+                COPY \(requirements) /app/\(requirements)
+                RUN python3 -m pip install --no-cache-dir -r /app/\(requirements)
+                """
+        } else {
+            values["REQUIREMENTS"] = ""
+        }
+        var writer = JSONWriter()
+        writer.value(.array(command.map(JSONValue.string)))
+        values["COMMAND"] = String(decoding: writer.bytes, as: UTF8.self).split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " ")
+            .replacingOccurrences(of: "[ ", with: "[").replacingOccurrences(of: " ]", with: "]")
+        var output = ""
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") {
+            output += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            guard Self.placeholders.contains(name), let value = values[name] else {
+                throw .unknownPlaceholder(name, template: templatePath)
+            }
+            output += value
+            rest = rest[close.upperBound...]
+        }
+        output += rest
+        // Placeholders that render empty leave blank lines; drop runs of them.
+        return output.replacingOccurrences(of: "\n\n\n", with: "\n\n")
+    }
+
+    /// The argv a container of a flow deployment runs: Prefect serves the flow.
+    public static func command(for deployment: RenderedDeployment) -> [String] {
+        if case .array(let argv)? = deployment.spec["argv"] {
+            return argv.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+        }
+        if case .string(let entrypoint)? = deployment.spec["entrypoint"] {
+            return ["prefect", "flow", "serve", entrypoint, "--name", deployment.name]
+        }
+        return []
+    }
+}

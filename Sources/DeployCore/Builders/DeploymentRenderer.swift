@@ -1,0 +1,119 @@
+/// Resolves each deployment of the effective config into a `RenderedDeployment`.
+public struct DeploymentRenderer {
+    public enum Failure: Error, Equatable {
+        case unknownFlow(deployment: String, reference: String)
+        case invalidImage(deployment: String, reference: String, reason: String)
+    }
+
+    public let inputs: BuildInputs
+
+    public init(inputs: BuildInputs) {
+        self.inputs = inputs
+    }
+
+    public func render() throws(Failure) -> [RenderedDeployment] {
+        var rendered: [RenderedDeployment] = []
+        for deployment in inputs.effective.config.deployments {
+            rendered.append(try render(deployment))
+        }
+        return rendered
+    }
+
+    func render(_ deployment: DeploymentSpec) throws(Failure) -> RenderedDeployment {
+        let target = inputs.environment?.target ?? .local
+        var spec: [String: JSONValue] = [
+            "version": .string(inputs.revision.tag),
+            "secrets": .array(deployment.secrets.map(JSONValue.string)),
+            "secret_fingerprints": .object(Dictionary(uniqueKeysWithValues: deployment.secrets.map {
+                ($0, JSONValue.string(inputs.fingerprint.fingerprint(inputs.secrets.value($0))))
+            })),
+            "description": deployment.description.map(JSONValue.string) ?? .null,
+        ]
+        if deployment.kind == .container {
+            spec["image"] = .string(try ImageReference.forDeployment(deployment.name, inputs: inputs))
+            spec["base_image"] = .string(try ImageReference.validatedBase(for: deployment.name, inputs: inputs))
+        }
+        if let reference = deployment.flow {
+            guard let flow = FlowReference.resolve(reference, in: inputs.flows) else {
+                throw .unknownFlow(deployment: deployment.name, reference: reference)
+            }
+            spec["flow_name"] = .string(flow.name)
+            spec["entrypoint"] = .string(flow.entrypoint)
+            spec["parameters"] = .object(deployment.parameters)
+            spec["schedule"] = deployment.schedule.map(Self.schedule) ?? .null
+            spec["tags"] = .array((deployment.tags + ["crank", "crank-env:\(inputs.environmentName)"]).map(JSONValue.string))
+            let pool = deployment.workPool ?? inputs.environment?.prefectWorkPool
+            spec["work_pool"] = pool.map(JSONValue.string) ?? .null
+            return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: .flow, target: target, spec: spec)
+        }
+        let redactor = inputs.redactor
+        var env = inputs.environment?.env ?? [:]
+        env.merge(deployment.env) { _, own in own }
+        spec["argv"] = .array((deployment.command ?? []).map { .string(redactor.redact($0)) })
+        spec["env"] = .object(env.mapValues { .string(redactor.redact($0)) })
+        spec["port"] = deployment.port.map(JSONValue.int) ?? .null
+        spec["health"] = deployment.health.map { .object(["path": .string($0.path), "timeout": .int($0.timeout)]) } ?? .null
+        return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: .service, target: target, spec: spec)
+    }
+
+    static func schedule(_ schedule: Schedule) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        if let cron = schedule.cron { object["cron"] = .string(cron) }
+        if let interval = schedule.interval { object["interval"] = .int(interval) }
+        object["timezone"] = schedule.timezone.map(JSONValue.string) ?? .null
+        return .object(object)
+    }
+}
+
+/// Image references: `REGISTRY/PROJECT-DEPLOYMENT:TAG`, and checks of base images.
+public enum ImageReference {
+    public static let defaultBase = "docker.io/library/python:3.11-slim"
+
+    static func forDeployment(_ name: String, inputs: BuildInputs) throws(DeploymentRenderer.Failure) -> String {
+        let registry = inputs.environment?.registry ?? ""
+        let repository = (registry.isEmpty ? "localhost" : registry) + "/" + inputs.project + "-" + name
+        let reference = repository.lowercased() + ":" + inputs.revision.tag
+        if let problem = problem(in: reference) { throw .invalidImage(deployment: name, reference: reference, reason: problem) }
+        return reference
+    }
+
+    static func validatedBase(for name: String, inputs: BuildInputs) throws(DeploymentRenderer.Failure) -> String {
+        let base = inputs.environment?.baseImage ?? defaultBase
+        if let problem = problem(in: base) { throw .invalidImage(deployment: name, reference: base, reason: problem) }
+        return base
+    }
+
+    /// Why `reference` is not a valid `[registry/]name[:tag][@digest]`, or nil.
+    public static func problem(in reference: String) -> String? {
+        guard !reference.isEmpty, reference.count <= 255 else { return "it is empty or longer than 255 characters" }
+        if reference.contains(where: { $0.isWhitespace }) { return "it contains whitespace" }
+        var rest = Substring(reference)
+        if let at = rest.firstIndex(of: "@") {
+            let digest = rest[rest.index(after: at)...]
+            guard digest.hasPrefix("sha256:"), digest.count == 71, digest.dropFirst(7).allSatisfy(\.isHexDigit) else {
+                return "the digest is not sha256:<64 hex digits>"
+            }
+            rest = rest[..<at]
+        }
+        let lastSlash = rest.lastIndex(of: "/")
+        if let colon = rest.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
+            let tag = rest[rest.index(after: colon)...]
+            guard !tag.isEmpty, tag.count <= 128, tag.first.map({ $0.isLetter || $0.isNumber || $0 == "_" }) == true,
+                  tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
+                return "the tag '\(tag)' is not valid (letters, digits, _ . -, at most 128)"
+            }
+            rest = rest[..<colon]
+        }
+        let components = rest.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, component) in components.enumerated() {
+            let isRegistry = index == 0 && components.count > 1 && (component.contains(".") || component.contains(":") || component == "localhost")
+            if isRegistry { continue }
+            guard !component.isEmpty,
+                  component.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }),
+                  component.first.map({ $0.isLowercase || $0.isNumber }) == true else {
+                return "'\(component)' is not a valid repository path component (lowercase letters, digits, . _ -)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare an environment's desired deployments with its live release.",
+            discussion: "Per deployment: create, update (with field changes), delete or unchanged. Exit 0; with --detailed-exitcode, 2 when there are changes; 1 on error.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+
+        @Flag(help: "Exit 2 when the plan has changes (like terraform plan).") var detailedExitcode = false
+
+        func run() async throws {
+            let terminal = Terminal()
+            let effective = try environment.loadEffective(global: global, terminal: terminal)
+            let pipeline = BuildPipeline(effective: effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
+            let manifest: BuildManifest
+            do {
+                manifest = try pipeline.build(selection: .init(python: false, containers: false)).1
+            } catch {
+                terminal.error(error.message, hint: error.hint)
+                throw ExitCode(1)
+            }
+            let store = FileReleaseStore(directory: effective.root + "/.crank/state")
+            let live = store.liveRelease(environment: environment.env).map { release in
+                (id: release.id, deployments: BuildManifest.deployments(in: release.manifest) ?? [])
+            }
+            let diff = PlanDiff.compute(environment: environment.env, desired: manifest.entries.map(\.deployment), live: live)
+            if global.json {
+                try terminal.printJSON(diff)
+            } else {
+                terminal.print(PlanRendering.diff(diff))
+            }
+            if detailedExitcode && diff.hasChanges { throw ExitCode(2) }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import DeployCore
+
+/// Human forms of build plans and plan diffs.
+enum PlanRendering {
+    static func steps(_ plan: DeployPlan, dryRun: Bool) -> String {
+        plan.steps.map { step in
+            switch step {
+            case .writeFile(let path, _): return (dryRun ? "would write  " : "wrote        ") + path
+            case .run(let command, let purpose): return "deploy runs  \(command)   # \(purpose)"
+            }
+        }.joined(separator: "\n")
+    }
+
+    static func diff(_ diff: PlanDiff) -> String {
+        var lines = ["Plan for \(diff.environment) (live release: \(diff.liveRelease ?? "none"))"]
+        let symbols: [PlanDiff.Action: String] = [.create: "+", .update: "~", .delete: "-", .unchanged: "="]
+        for change in diff.deployments {
+            lines.append("  \(symbols[change.action]!) \(change.name)  \(change.action.rawValue)  (\(change.role), \(change.kind))")
+            for field in change.changes {
+                lines.append("      \(field.field): \(ConfigValueText.render(field.from)) → \(ConfigValueText.render(field.to))")
+            }
+        }
+        let counts = [PlanDiff.Action.create, .update, .delete, .unchanged].map { action in
+            "\(diff.deployments.filter { $0.action == action }.count) \(action == .unchanged ? "unchanged" : "to \(action.rawValue)")"
+        }
+        lines.append(counts.joined(separator: ", "))
+        return lines.joined(separator: "\n")
+    }
+}
