@@ -6,7 +6,7 @@ import Testing
 func exampleCopy() throws -> TemporaryTree {
     let tree = try TemporaryTree()
     let source = Checkout.root + "/examples/rpa-platform"
-    for item in try FileManager.default.contentsOfDirectory(atPath: source) {
+    for item in try FileManager.default.contentsOfDirectory(atPath: source) where item != ".crank" {
         try FileManager.default.copyItem(atPath: source + "/" + item, toPath: tree.path(item))
     }
     return tree

@@ -1,0 +1,58 @@
+import CrankTestSupport
+import Foundation
+import Testing
+
+@Suite("crank build / plan (the built binary)")
+struct BuildCommandsTests {
+    static let environment = ["MODEL_API_TOKEN": "tok-\(UUID().uuidString)"]
+
+    @Test("build --dry-run writes nothing; build writes the artifacts and lists the image commands")
+    func build() throws {
+        let tree = try exampleCopy()
+        let dry = try ProcessRunner.crank(["build", "--env", "prod", "--dry-run", "--json", "-C", tree.root], environment: Self.environment)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tree.path(".crank/build")))
+        let document = try dry.jsonObject()
+        #expect(document["dry_run"] as? Bool == true)
+        #expect((document["files"] as? [String])?.contains(".crank/build/prod/containers/model-api/Containerfile") == true)
+        #expect((document["commands"] as? [String])?.first?.hasPrefix("podman build -t localhost/rpa-platform-model-api:") == true)
+        let real = try ProcessRunner.crank(["build", "--env", "prod", "-C", tree.root], environment: Self.environment)
+        #expect(real.status == 0)
+        #expect(FileManager.default.fileExists(atPath: tree.path(".crank/build/prod/manifest.json")))
+        #expect(real.stdout.contains("wrote        .crank/build/prod/prefect.yaml"))
+    }
+
+    @Test("plan: everything is create with nothing live; --detailed-exitcode exits 2 on changes and 0 once live matches")
+    func plan() throws {
+        let tree = try exampleCopy()
+        let first = try ProcessRunner.crank(["plan", "--env", "dev", "-C", tree.root], environment: Self.environment)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("5 to create, 0 to update, 0 to delete, 0 unchanged"))
+        let detailed = try ProcessRunner.crank(["plan", "--env", "dev", "--detailed-exitcode", "-C", tree.root], environment: Self.environment)
+        #expect(detailed.status == 2)
+        // Record the built manifest as the live release r1 (the format the release engine writes).
+        #expect(try ProcessRunner.crank(["build", "--env", "dev", "-C", tree.root], environment: Self.environment).status == 0)
+        let manifest = try String(contentsOfFile: tree.path(".crank/build/dev/manifest.json"), encoding: .utf8)
+        try tree.write(".crank/state/dev/releases/r1.json", "{\"format\": 1, \"id\": \"r1\", \"status\": \"live\", \"manifest\": \(manifest)}")
+        try tree.write(".crank/state/dev/live", "r1\n")
+        let same = try ProcessRunner.crank(["plan", "--env", "dev", "--detailed-exitcode", "-C", tree.root], environment: Self.environment)
+        #expect(same.status == 0, "\(same.stdout)")
+        #expect(same.stdout.contains("0 to create, 0 to update, 0 to delete, 5 unchanged"))
+        let rotated = try ProcessRunner.crank(["plan", "--env", "dev", "--json", "-C", tree.root], environment: ["MODEL_API_TOKEN": "rotated-secret-value"])
+        let changes = try #require(try rotated.jsonObject()["deployments"] as? [[String: Any]])
+        let api = try #require(changes.first { $0["name"] as? String == "model-api" })
+        #expect(api["action"] as? String == "update")
+        #expect((api["changes"] as? [[String: Any]])?.first?["field"] as? String == "secret MODEL_API_TOKEN")
+        #expect(!rotated.stdout.contains("rotated-secret-value"))
+    }
+
+    @Test("a flow that is no longer discovered stops build with a clear error")
+    func movedFlow() throws {
+        let tree = try exampleCopy()
+        try FileManager.default.removeItem(atPath: tree.path("flows/rpa2_reports.py"))
+        let output = try ProcessRunner.crank(["build", "--env", "dev", "-C", tree.root], environment: Self.environment)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("error: deployment 'rpa2-report': no discovered flow 'flows/rpa2_reports.py:daily_report' (did its entrypoint move?)"))
+        #expect(output.stderr.contains("hint: run `crank discover`"))
+    }
+}
