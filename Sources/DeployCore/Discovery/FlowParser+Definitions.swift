@@ -104,6 +104,9 @@ extension FlowParser {
             if let semicolon = view.firstTopLevel(";", in: start..<end) { end = semicolon }
             range = start..<end
         }
+        if range.count == 1, view.kind(range.lowerBound) == .string, let line = view.firstLineOfString(range.lowerBound) {
+            return line
+        }
         guard let text = view.staticString(range) else { return nil }
         return Self.firstNonEmptyLine(text)
     }

@@ -14,6 +14,43 @@ extension SourceView {
         return result
     }
 
+    /// The first non-empty line of a (long) docstring token, decoding only the bytes up to
+    /// it. Nil when the fast path does not apply (an escaped line break, a non-static string).
+    func firstLineOfString(_ index: Int) -> String? {
+        let token = tokens[index]
+        let start = Int(token.start)
+        let end = Int(token.end)
+        var cut = start
+        var sawContent = false
+        var inBody = false
+        while cut < end {
+            let b = src[cut]
+            if !inBody && (b == Byte.quote || b == Byte.apostrophe) {
+                inBody = true
+                while cut < end && src[cut] == b { cut += 1 }  // opening quotes
+                continue
+            }
+            if inBody && (b == Byte.newline || b == Byte.carriageReturn) {
+                if sawContent {
+                    guard src[cut - 1] != Byte.backslash else { return nil }
+                    break
+                }
+            } else if inBody && b != Byte.space && b != Byte.tab {
+                sawContent = true
+            }
+            cut += 1
+        }
+        guard cut < end else { return nil }  // a one-line string: the general path is as cheap
+        // Decode prefix + the first line, closed with the token's own quotes.
+        var quoteLength = 1
+        while quoteLength < 3, end - quoteLength - 1 >= start, src[end - quoteLength - 1] == src[end - 1] { quoteLength += 1 }
+        var bytes = Array(src[start..<cut])
+        bytes += Array(src[(end - quoteLength)..<end])
+        let value = bytes.withUnsafeBufferPointer { PythonStringLiteral.decode($0) }
+        guard case .text(let text) = value else { return nil }
+        return FlowParser.firstNonEmptyLine(text)
+    }
+
     /// Evaluates a literal expression: strings, numbers, True/False/None, and lists,
     /// tuples and dicts of those. `constant` resolves a bare name (module-level string
     /// constants). Returns nil for anything that needs running Python.
