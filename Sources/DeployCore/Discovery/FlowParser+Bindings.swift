@@ -49,17 +49,42 @@ extension FlowParser {
         return (name, next)
     }
 
+    /// The module a dotted name at `index` names, as far as flows care, without building
+    /// the dotted string: `prefect`, `prefect.flows` or something else. Returns the index after it.
+    func moduleBinding(at index: Int, limit: Int) -> (binding: ModuleBinding, next: Int)? {
+        guard index < limit, view.kind(index) == .name else { return nil }
+        var next = index + 1
+        var components = 1
+        while next + 1 < limit, view.is(next, "."), view.kind(next + 1) == .name {
+            components += 1
+            next += 2
+        }
+        guard view.is(index, "prefect") else { return (.other, next) }
+        if components == 1 { return (.prefectModule, next) }
+        if components == 2 && view.is(index + 2, "flows") { return (.prefectFlowsModule, next) }
+        return (.other, next)
+    }
+
+    /// Binds the name at token `index`. Binding `.other` only matters for a name that is
+    /// already bound (it shadows it), so that case costs byte comparisons, not a String.
+    mutating func bind(token index: Int, _ value: ModuleBinding, conditional: Bool) {
+        if value == .other {
+            rebind(index, conditional: conditional)
+        } else {
+            bind(view.text(index), value, conditional: conditional)
+        }
+    }
+
     /// `import a.b, c as d`
     mutating func importStatement(_ range: Range<Int>, conditional: Bool) {
         for item in view.split((range.lowerBound + 1)..<range.upperBound, on: ",") {
-            guard let (module, next) = dottedName(at: item.lowerBound, limit: item.upperBound) else { continue }
-            let topLevel = String(module.prefix { $0 != "." })
-            imports.insert(topLevel)
+            guard let (binding, next) = moduleBinding(at: item.lowerBound, limit: item.upperBound) else { continue }
+            imports.insert(view.text(item.lowerBound))
             guard atModuleLevel else { continue }
             if view.is(next, "as"), next + 1 < item.upperBound {
-                bind(view.text(next + 1), .module(module), conditional: conditional)
+                bind(token: next + 1, binding, conditional: conditional)
             } else {
-                bind(topLevel, .module(topLevel), conditional: conditional)
+                bind(token: item.lowerBound, view.is(item.lowerBound, "prefect") ? .prefectModule : .other, conditional: conditional)
             }
         }
     }
@@ -72,41 +97,39 @@ extension FlowParser {
             relative = true
             index += 1
         }
-        var module = ""
-        if let (name, next) = dottedName(at: index, limit: range.upperBound) {
-            module = name
+        var source = ModuleBinding.other
+        let moduleStart = index
+        if let (binding, next) = moduleBinding(at: index, limit: range.upperBound) {
+            source = relative ? .other : binding
             index = next
         }
         guard view.is(index, "import") else { return }
-        if !relative && !module.isEmpty {
-            imports.insert(String(module.prefix { $0 != "." }))
-        }
+        if !relative && moduleStart < index { imports.insert(view.text(moduleStart)) }
         guard atModuleLevel else { return }
         var names = (index + 1)..<range.upperBound
         if view.is(names.lowerBound, "("), names.count >= 2 {
             names = (names.lowerBound + 1)..<(names.upperBound - 1)
         }
-        let source: ModuleBinding = relative ? .other : .module(module)
         for item in view.split(names, on: ",") {
             if view.is(item.lowerBound, "*") {
                 if source == .prefectModule { bind("flow", .prefectFlow, conditional: conditional) }
                 continue
             }
             guard view.kind(item.lowerBound) == .name else { continue }
-            let imported = view.text(item.lowerBound)
-            let local = view.is(item.lowerBound + 1, "as") && item.count >= 3 ? view.text(item.lowerBound + 2) : imported
-            bind(local, source.attribute(imported), conditional: conditional)
+            let localIndex = view.is(item.lowerBound + 1, "as") && item.count >= 3 ? item.lowerBound + 2 : item.lowerBound
+            let value = source == .other ? ModuleBinding.other : source.attribute(view.text(item.lowerBound))
+            bind(token: localIndex, value, conditional: conditional)
         }
     }
 
     /// `NAME = "constant"`, `NAME: str = "x"`, `a = b = value`, `a, b = ...`, `NAME += ...`
     mutating func assignment(_ range: Range<Int>, conditional: Bool) {
         let first = range.lowerBound
-        if view.kind(first) == .name, range.count >= 2, view.kind(first + 1) == .op,
-           isAugmentedAssignment(first + 1) {
-            bind(view.text(first), .other, conditional: conditional)
+        if view.kind(first) == .name, range.count >= 2, isAugmentedAssignment(first + 1) {
+            rebind(first, conditional: conditional)
             return
         }
+        guard view.firstTopLevel("=", in: range) != nil else { return }
         let pieces = view.split(range, on: "=")
         guard pieces.count >= 2, let valueRange = pieces.last else { return }
         let value: ModuleBinding = view.staticString(valueRange).map(ModuleBinding.stringConstant) ?? .other
@@ -114,13 +137,19 @@ extension FlowParser {
             let annotated = view.firstTopLevel(":", in: target).map { target.lowerBound..<$0 } ?? target
             let names = view.split(annotated, on: ",")
             for name in names where name.count == 1 && view.kind(name.lowerBound) == .name {
-                bind(view.text(name.lowerBound), names.count == 1 ? value : .other, conditional: conditional)
+                bind(token: name.lowerBound, names.count == 1 ? value : .other, conditional: conditional)
             }
         }
     }
 
+    /// `+=`, `-=`, `|=`, … (by bytes: this runs for every module-level statement).
     func isAugmentedAssignment(_ index: Int) -> Bool {
-        let text = view.text(index)
-        return text.count >= 2 && text.hasSuffix("=") && !["==", "<=", ">=", "!=", "<>"].contains(text)
+        guard view.kind(index) == .op else { return false }
+        let token = view.tokens[index]
+        let length = Int(token.end - token.start)
+        guard length >= 2, view.src[Int(token.end) - 1] == 0x3D else { return false }
+        let first = view.src[Int(token.start)]
+        return first != 0x3D && first != 0x3C && first != 0x3E && first != 0x21  // not == <= >= !=
+            || length == 3  // <<= >>=
     }
 }

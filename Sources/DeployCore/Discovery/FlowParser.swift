@@ -164,9 +164,9 @@ struct FlowParser {
     /// A module-level `def`/`class` named by token `index` rebinds that name. Only names
     /// already bound matter (an unbound name resolves to nothing anyway), so most defs
     /// cost a few byte comparisons, not a dictionary write.
-    mutating func rebind(_ index: Int) {
-        guard let name = bindings.keys.first(where: { view.equals(index, $0) }) else { return }
-        bind(name, .other, conditional: isConditional)
+    mutating func rebind(_ index: Int, conditional: Bool? = nil) {
+        guard !bindings.isEmpty, let name = bindings.keys.first(where: { view.equals(index, $0) }) else { return }
+        bind(name, .other, conditional: conditional ?? isConditional)
     }
 
     /// Module-level names change what later decorators resolve to. A binding made
