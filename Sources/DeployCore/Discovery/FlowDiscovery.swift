@@ -63,13 +63,15 @@ public enum FlowDiscovery {
     }
 
     static func duplicateNames(_ flows: [Flow]) -> [Diagnostic] {
-        var firstByName: [String: Flow] = [:]
+        var firstByName: [String: Int] = [:]
+        firstByName.reserveCapacity(flows.count)
         var diagnostics: [Diagnostic] = []
-        for flow in flows {
-            guard let first = firstByName[flow.name] else {
-                firstByName[flow.name] = flow
+        for (index, flow) in flows.enumerated() {
+            guard let firstIndex = firstByName[flow.name] else {
+                firstByName[flow.name] = index
                 continue
             }
+            let first = flows[firstIndex]
             diagnostics.append(Diagnostic(
                 file: flow.file, line: flow.line, severity: .warning, code: .duplicateName,
                 message: "flow name '\(flow.name)' is also used by \(first.entrypoint) (line \(first.line))",

@@ -136,7 +136,9 @@ struct FlowParser {
 
     mutating func simpleStatements(_ range: Range<Int>, conditional: Bool) {
         // Inside classes and functions only imports matter (for `imports`): skip the rest cheaply.
-        if !atModuleLevel && !range.contains(where: { view.is($0, "import") }) { return }
+        // (`import` can only start a statement, so look at starts: the first token and after `;`.)
+        if !atModuleLevel && !view.is(range.lowerBound, "import") && !view.is(range.lowerBound, "from")
+            && !range.contains(where: { view.is($0, ";") }) { return }
         for piece in view.split(range, on: ";") {
             if view.is(piece.lowerBound, "import") {
                 importStatement(piece, conditional: conditional)
