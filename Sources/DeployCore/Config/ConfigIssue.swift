@@ -32,14 +32,14 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
     }
 
     public var file: String
-    public var line: Int?
-    public var column: Int?
+    @Nullable public var line: Int?
+    @Nullable public var column: Int?
     /// Dotted key path, e.g. `deployments.ocr-api.port` (empty for a whole file).
     public var path: String
     public var severity: Severity
     public var code: Code
     public var message: String
-    public var hint: String?
+    @Nullable public var hint: String?
 
     public init(
         _ code: Code, at location: SourceLocation?, file: String? = nil, path: String, message: String,
@@ -53,19 +53,5 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         self.code = code
         self.message = message
         self.hint = hint
-    }
-
-    enum CodingKeys: String, CodingKey { case file, line, column, path, severity, code, message, hint }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(file, forKey: .file)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(path, forKey: .path)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(code, forKey: .code)
-        try container.encode(message, forKey: .message)
-        try container.encode(hint, forKey: .hint)
     }
 }

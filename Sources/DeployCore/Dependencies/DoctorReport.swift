@@ -18,20 +18,10 @@ public struct DoctorCheck: Equatable, Sendable, Encodable {
     /// Deployments that need it (empty for what the environment's target needs).
     public var requiredBy: [String]
     /// Path, version or the reason it is missing.
-    public var detail: String?
-    public var hint: InstallHint?
+    @Nullable public var detail: String?
+    @Nullable public var hint: InstallHint?
 
     enum CodingKeys: String, CodingKey { case kind, name, status, requiredBy = "required_by", detail, hint }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(name, forKey: .name)
-        try container.encode(status, forKey: .status)
-        try container.encode(requiredBy, forKey: .requiredBy)
-        try container.encode(detail, forKey: .detail)
-        try container.encode(hint, forKey: .hint)
-    }
 }
 
 /// What `crank doctor` found for one environment.

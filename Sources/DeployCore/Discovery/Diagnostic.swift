@@ -22,12 +22,12 @@ public struct Diagnostic: Equatable, Hashable, Sendable, Codable {
 
     /// Path relative to the project root (`/`-separated), or absolute when outside it.
     public var file: String
-    public var line: Int?
+    @Nullable public var line: Int?
     public var severity: Severity
     public var code: Code
     public var message: String
     /// How to fix it; printed as `hint:` by the CLI, not part of the JSON document.
-    public var hint: String?
+    public var hint: String? = nil
 
     public init(file: String, line: Int?, severity: Severity, code: Code, message: String, hint: String? = nil) {
         self.file = file
@@ -39,13 +39,4 @@ public struct Diagnostic: Equatable, Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case file, line, severity, code, message }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(file, forKey: .file)
-        try container.encode(line, forKey: .line)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(code, forKey: .code)
-        try container.encode(message, forKey: .message)
-    }
 }

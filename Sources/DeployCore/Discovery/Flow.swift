@@ -13,7 +13,7 @@ public struct Flow: Equatable, Sendable, Codable {
     public var isAsync: Bool
     public var parameters: [FlowParameter]
     /// `description=` or the first line of the docstring.
-    public var description: String?
+    @Nullable public var description: String?
     /// Literal keyword arguments of the decorator (`retries`, `tags`, `version`, …).
     public var decorator: [String: JSONValue]
     /// Top-level module names the file imports (absolute imports only).
@@ -39,20 +39,6 @@ public struct Flow: Equatable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, function, file, line, entrypoint, isAsync = "async", parameters, description, decorator, imports
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(function, forKey: .function)
-        try container.encode(file, forKey: .file)
-        try container.encode(line, forKey: .line)
-        try container.encode(entrypoint, forKey: .entrypoint)
-        try container.encode(isAsync, forKey: .isAsync)
-        try container.encode(parameters, forKey: .parameters)
-        try container.encode(description, forKey: .description)
-        try container.encode(decorator, forKey: .decorator)
-        try container.encode(imports, forKey: .imports)
-    }
 }
 
 /// One parameter of a flow function's signature.
@@ -67,9 +53,9 @@ public struct FlowParameter: Equatable, Sendable, Codable {
 
     public var name: String
     /// The annotation's source text, or nil.
-    public var annotation: String?
+    @Nullable public var annotation: String?
     /// The default's source text exactly as written, or nil.
-    public var `default`: String?
+    @Nullable public var `default`: String?
     public var kind: Kind
     public var required: Bool
 
@@ -81,14 +67,4 @@ public struct FlowParameter: Equatable, Sendable, Codable {
         self.required = `default` == nil && kind != .varPositional && kind != .varKeyword
     }
 
-    enum CodingKeys: String, CodingKey { case name, annotation, `default`, kind, required }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(annotation, forKey: .annotation)
-        try container.encode(`default`, forKey: .default)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(required, forKey: .required)
-    }
 }

@@ -19,19 +19,12 @@ public struct PlanDiff: Equatable, Sendable, Encodable {
     }
 
     public var environment: String
-    public var liveRelease: String?
+    @Nullable public var liveRelease: String?
     public var deployments: [Change]
 
     public var hasChanges: Bool { deployments.contains { $0.action != .unchanged } }
 
     enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", deployments }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(environment, forKey: .environment)
-        try container.encode(liveRelease, forKey: .liveRelease)
-        try container.encode(deployments, forKey: .deployments)
-    }
 
     public static func compute(environment: String, desired: [RenderedDeployment], live: (id: String, deployments: [RenderedDeployment])?) -> PlanDiff {
         let current = Dictionary((live?.deployments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
