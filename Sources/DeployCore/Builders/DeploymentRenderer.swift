@@ -52,8 +52,18 @@ public struct DeploymentRenderer {
         spec["argv"] = .array((deployment.command ?? []).map { .string(redactor.redact($0)) })
         spec["env"] = .object(env.mapValues { .string(redactor.redact($0)) })
         spec["port"] = deployment.port.map(JSONValue.int) ?? .null
-        spec["health"] = deployment.health.map { .object(["path": .string($0.path), "timeout": .int($0.timeout)]) } ?? .null
+        spec["health"] = deployment.health.map(Self.health) ?? .null
         return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: .service, target: target, spec: spec)
+    }
+
+    static func health(_ check: HealthCheck) -> JSONValue {
+        var object: [String: JSONValue] = ["kind": .string(check.kind), "path": .string(check.path), "timeout": .int(check.timeout)]
+        if let status = check.status { object["status"] = .int(status) }
+        if let contains = check.contains { object["contains"] = .string(contains) }
+        if let exec = check.exec { object["exec"] = .array(exec.map(JSONValue.string)) }
+        if check.samples > 1 { object["samples"] = .int(check.samples) }
+        if let p95 = check.p95Milliseconds { object["p95_ms"] = .int(p95) }
+        return .object(object)
     }
 
     static func schedule(_ schedule: Schedule) -> JSONValue {

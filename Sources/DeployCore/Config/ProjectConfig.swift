@@ -92,15 +92,29 @@ public struct Schedule: Equatable, Sendable, Codable {
 }
 
 public struct HealthCheck: Equatable, Sendable, Codable {
-    /// HTTP path probed on 127.0.0.1:<port>.
+    /// HTTP path probed on 127.0.0.1:<port> (the default kind of check).
     public var path = "/health"
-    /// Seconds to wait for a 2xx answer.
+    /// Seconds to keep retrying before the check fails.
     public var timeout = 30
+    /// Expected HTTP status (default: any 2xx).
+    public var status: Int?
+    /// Text the response body must contain.
+    public var contains: String?
+    /// Only check that the port accepts TCP connections.
+    public var tcp = false
+    /// Run this command (from the release directory); exit 0 means healthy.
+    public var exec: [String]?
+    /// After the first success, this many timed requests…
+    public var samples = 1
+    /// …whose 95th-percentile latency must stay under this many milliseconds.
+    public var p95Milliseconds: Int?
 
     public init(path: String = "/health", timeout: Int = 30) {
         self.path = path
         self.timeout = timeout
     }
+
+    public var kind: String { exec != nil ? "exec" : (tcp ? "tcp" : "http") }
 }
 
 public struct Requirements: Equatable, Sendable, Codable {

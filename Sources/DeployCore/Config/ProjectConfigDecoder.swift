@@ -63,10 +63,18 @@ struct ProjectConfigDecoder {
         spec.command = reader.strings(node["command"], path: key("command"))
         spec.port = reader.int(node["port"], path: key("port"), range: 1...65535)
         spec.env = reader.stringMap(node["env"], path: key("env")) ?? [:]
-        if let health = node["health"], health.value != .null, reader.map(health, path: key("health"), keys: ["path", "timeout"]) != nil {
-            spec.health = HealthCheck(
+        if let health = node["health"], health.value != .null,
+           reader.map(health, path: key("health"), keys: ["path", "timeout", "status", "contains", "tcp", "exec", "samples", "p95_ms"]) != nil {
+            var check = HealthCheck(
                 path: reader.string(health["path"], path: key("health.path")) ?? "/health",
                 timeout: reader.int(health["timeout"], path: key("health.timeout"), range: 1...3600) ?? 30)
+            check.status = reader.int(health["status"], path: key("health.status"), range: 100...599)
+            check.contains = reader.string(health["contains"], path: key("health.contains"))
+            check.tcp = reader.bool(health["tcp"], path: key("health.tcp")) ?? false
+            check.exec = reader.strings(health["exec"], path: key("health.exec"))
+            check.samples = reader.int(health["samples"], path: key("health.samples"), range: 1...1000) ?? 1
+            check.p95Milliseconds = reader.int(health["p95_ms"], path: key("health.p95_ms"), range: 1...600_000)
+            spec.health = check
         }
         if let requires = node["requires"], requires.value != .null,
            reader.map(requires, path: key("requires"), keys: ["python", "executables", "gpu"]) != nil {

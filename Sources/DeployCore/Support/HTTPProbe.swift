@@ -7,12 +7,19 @@ import FoundationNetworking
 public protocol HTTPProbe: Sendable {
     /// The status code of `GET url`, or nil when nothing answered in time.
     func status(of url: URL, timeout: TimeInterval) async -> Int?
+    /// Status, body and seconds taken of `GET url`, or nil when nothing answered in time.
+    func get(_ url: URL, timeout: TimeInterval) async -> (status: Int, body: String, seconds: Double)?
 }
 
 public struct URLSessionProbe: HTTPProbe {
     public init() {}
 
     public func status(of url: URL, timeout: TimeInterval) async -> Int? {
+        await get(url, timeout: timeout)?.status
+    }
+
+    public func get(_ url: URL, timeout: TimeInterval) async -> (status: Int, body: String, seconds: Double)? {
+        let started = Date()
         var request = URLRequest(url: url)
         request.timeoutInterval = timeout
         let configuration = URLSessionConfiguration.ephemeral
@@ -20,7 +27,7 @@ public struct URLSessionProbe: HTTPProbe {
         configuration.timeoutIntervalForResource = timeout
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
-        guard let (_, response) = try? await session.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
+        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else { return nil }
+        return (http.statusCode, String(decoding: data, as: UTF8.self), Date().timeIntervalSince(started))
     }
 }

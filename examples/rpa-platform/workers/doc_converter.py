@@ -58,6 +58,9 @@ class HealthHandler(BaseHTTPRequestHandler):
             pandoc = shutil.which("pandoc")
             if pandoc:
                 status, payload = 200, {"status": "ok", "pandoc": pandoc}
+            elif os.environ.get("ALLOW_MISSING_PANDOC") == "1":
+                # dev only: serve (and report) a degraded worker rather than none at all
+                status, payload = 200, {"status": "degraded", "reason": "pandoc not found on PATH"}
             else:
                 status, payload = 503, {"status": "unavailable", "reason": "pandoc not found on PATH"}
         body = json.dumps(payload).encode("utf-8")

@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a health gate failed: which check, what it saw, what it wanted.
+public struct HealthFailure: Error, Equatable, Sendable, Codable {
+    public var deployment: String
+    public var check: String
+    public var observed: String
+    public var threshold: String
+}
+
+/// Polls a deployment's health check on 127.0.0.1 until it passes or its deadline passes.
+public struct HealthGate: Sendable {
+    public let http: any HTTPProbe
+    public let runner: any CommandRunner
+    public var pollInterval: TimeInterval = 0.2
+
+    public init(http: any HTTPProbe, runner: any CommandRunner) {
+        self.http = http
+        self.runner = runner
+    }
+
+    /// Checks `spec.health` (a rendered health object) for `deployment`; `alive` says whether
+    /// the process still runs (a crash fails the gate at once).
+    public func wait(deployment: String, health: JSONValue, port: Int?, directory: String,
+                     alive: @Sendable () -> Bool) async -> HealthFailure? {
+        guard case .object(let check) = health else {
+            // No health check: the process must still be running a moment after start.
+            try? await Task.sleep(nanoseconds: 500_000_000)
+            return alive() ? nil : HealthFailure(deployment: deployment, check: "process", observed: "exited", threshold: "running")
+        }
+        let timeout = Double(check["timeout"].flatMap { if case .int(let v) = $0 { return v } else { return nil } } ?? 30)
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = "no answer"
+        let kind = check["kind"].flatMap { if case .string(let v) = $0 { return v } else { return nil } } ?? "http"
+        while Date() < deadline {
+            guard alive() else {
+                return HealthFailure(deployment: deployment, check: kind, observed: "process exited (\(last))", threshold: "running and healthy")
+            }
+            switch await probe(kind: kind, check: check, port: port, directory: directory) {
+            case .success:
+                if kind == "http", let failure = await latency(deployment: deployment, check: check, port: port) { return failure }
+                return nil
+            case .failure(let observed):
+                last = observed.reason
+            }
+            try? await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
+        }
+        return HealthFailure(deployment: deployment, check: kind, observed: last, threshold: expectation(kind: kind, check: check, timeout: timeout))
+    }
+
+    struct Observation: Error { var reason: String }
+
+    func probe(kind: String, check: [String: JSONValue], port: Int?, directory: String) async -> Result<Void, Observation> {
+        switch kind {
+        case "exec":
+            guard case .array(let items)? = check["exec"] else { return .failure(Observation(reason: "no command")) }
+            let argv = items.compactMap { if case .string(let v) = $0 { return v } else { return nil } }
+            let result = runner.run(ShellCommand(argv[0], Array(argv.dropFirst()), workingDirectory: directory), timeout: 10)
+            return result.status == 0 ? .success(()) : .failure(Observation(reason: "exit \(result.status)"))
+        case "tcp":
+            guard let port else { return .failure(Observation(reason: "no port")) }
+            return Self.tcpOpen(port: port) ? .success(()) : .failure(Observation(reason: "port \(port) closed"))
+        default:
+            guard let port, let url = url(check: check, port: port) else { return .failure(Observation(reason: "no port")) }
+            guard let (status, body, _) = await http.get(url, timeout: 2) else { return .failure(Observation(reason: "no answer")) }
+            if case .int(let expected)? = check["status"] {
+                if status != expected { return .failure(Observation(reason: "HTTP \(status)")) }
+            } else if !(200..<300).contains(status) {
+                return .failure(Observation(reason: "HTTP \(status)"))
+            }
+            if case .string(let needle)? = check["contains"], !body.contains(needle) {
+                return .failure(Observation(reason: "body without \"\(needle)\""))
+            }
+            return .success(())
+        }
+    }
+
+    /// `samples` timed requests; their 95th-percentile latency must stay under `p95_ms`.
+    func latency(deployment: String, check: [String: JSONValue], port: Int?) async -> HealthFailure? {
+        guard case .int(let samples)? = check["samples"], samples > 1, case .int(let limit)? = check["p95_ms"],
+              let port, let url = url(check: check, port: port) else { return nil }
+        var times: [Double] = []
+        for _ in 0..<samples {
+            guard let (status, _, seconds) = await http.get(url, timeout: 5), (200..<300).contains(status) else {
+                return HealthFailure(deployment: deployment, check: "http-latency", observed: "failed sample", threshold: "\(samples) samples")
+            }
+            times.append(seconds * 1000)
+        }
+        times.sort()
+        let p95 = times[min(times.count - 1, Int((Double(times.count) * 0.95).rounded(.up)) - 1)]
+        return p95 <= Double(limit) ? nil
+            : HealthFailure(deployment: deployment, check: "http-latency", observed: String(format: "p95 %.1f ms", p95), threshold: "p95 ≤ \(limit) ms")
+    }
+
+    func url(check: [String: JSONValue], port: Int) -> URL? {
+        let path = check["path"].flatMap { if case .string(let v) = $0 { return v } else { return nil } } ?? "/health"
+        return URL(string: "http://127.0.0.1:\(port)\(path.hasPrefix("/") ? path : "/" + path)")
+    }
+
+    func expectation(kind: String, check: [String: JSONValue], timeout: Double) -> String {
+        switch kind {
+        case "exec": return "exit 0 within \(Int(timeout)) s"
+        case "tcp": return "port open within \(Int(timeout)) s"
+        default:
+            let status = check["status"].flatMap { if case .int(let v) = $0 { return "HTTP \(v)" } else { return nil } } ?? "HTTP 2xx"
+            return "\(status) within \(Int(timeout)) s"
+        }
+    }
+
+    static func tcpOpen(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// One deployment's state now, for `crank status`.
+public struct DeploymentStatus: Equatable, Sendable, Codable {
+    public var name: String
+    /// running, stopped, crashed
+    public var state: String
+    @Nullable public var pid: Int32?
+    @Nullable public var port: Int?
+    @Nullable public var uptimeSeconds: Int?
+    @Nullable public var health: String?
+    /// Why what runs differs from the live release, if it does.
+    @Nullable public var drift: String?
+
+    enum CodingKeys: String, CodingKey { case name, state, pid, port, uptimeSeconds = "uptime_seconds", health, drift }
+}
+
+public struct EnvironmentStatus: Equatable, Sendable, Codable {
+    public var environment: String
+    @Nullable public var live: String?
+    public var deployments: [DeploymentStatus]
+}
+
+extension ReleaseEngine {
+    /// Re-applies a recorded release (default: the one live before the current one), gated.
+    public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
+        let releases = store.releases(environment: environment)
+        let live = store.live(environment: environment)
+        let restorable = releases.filter { $0.id != live?.id && ($0.status == .superseded || $0.status == .rolledBack || $0.status == .live)
+            && SourceSnapshot.exists(root: root, environment: environment, release: $0.id) }
+        let target: ReleaseRecord
+        if let requested {
+            guard let found = restorable.first(where: { $0.id == requested }) else {
+                throw .noSuchRelease(requested, restorable: restorable.map(\.id))
+            }
+            target = found
+        } else {
+            guard let previous = restorable.filter({ $0.number < (live?.number ?? Int.max) }).last ?? restorable.last else { throw .nothingToRollBack }
+            target = previous
+        }
+        let directory = SourceSnapshot.directory(root: root, environment: environment, release: target.id)
+        let wanted = target.deployments
+        let results = await apply(wanted, release: target.id, directory: directory, jobs: 4)
+        if let failure = results.compactMap(\.failure).first {
+            // Put the live release back as it was.
+            var outcomes = results.map(\.result)
+            if let live {
+                let liveDirectory = SourceSnapshot.directory(root: root, environment: environment, release: live.id)
+                outcomes += await apply(live.deployments, release: live.id, directory: liveDirectory, jobs: 4).map(\.result)
+            }
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: outcomes, failure: failure)
+        }
+        for record in runtime.records() where !wanted.contains(where: { $0.name == record.deployment }) { runtime.stop(record.deployment) }
+        do {
+            if var current = live {
+                current.status = .rolledBack
+                try store.save(current)
+            }
+            var restored = target
+            restored.status = .live
+            try store.save(restored)
+            try store.setLive(environment: environment, id: target.id)
+        } catch {
+            throw .state("cannot record the rollback: \(error)")
+        }
+        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result), failure: nil)
+    }
+
+    /// What runs now against what the live release recorded.
+    public func status() async -> EnvironmentStatus {
+        let live = store.live(environment: environment)
+        var statuses: [DeploymentStatus] = []
+        let names = Set((live?.deployments.map(\.name) ?? []) + runtime.records().map(\.deployment)).sorted()
+        for name in names {
+            let spec = live?.deployments.first { $0.name == name }
+            guard let record = runtime.record(name) else {
+                statuses.append(DeploymentStatus(name: name, state: "stopped", drift: spec == nil ? nil : "not running"))
+                continue
+            }
+            let alive = ProcessSupervisor.isAlive(record)
+            var drift: String?
+            if spec == nil { drift = "not in the live release" } else if record.release != live?.id { drift = "runs \(record.release), live is \(live?.id ?? "none")" }
+            if !alive { drift = "not running" }
+            var health: String?
+            if alive, let spec, case .object = spec.spec["health"] {
+                var quick = spec.spec["health"]!
+                if case .object(var object) = quick { object["timeout"] = .int(2); quick = .object(object) }
+                let failure = await gate.wait(deployment: name, health: quick, port: record.port, directory: SourceSnapshot.directory(root: root, environment: environment, release: record.release)) { true }
+                health = failure.map { "failing: \($0.observed)" } ?? "passing"
+            }
+            statuses.append(DeploymentStatus(
+                name: name, state: alive ? "running" : "crashed", pid: record.pid, port: record.port,
+                uptimeSeconds: alive ? Int(Date().timeIntervalSince(record.startedAt)) : nil, health: health, drift: drift))
+        }
+        return EnvironmentStatus(environment: environment, live: live?.id, deployments: statuses)
+    }
+
+    /// `crank start|stop|restart`: on deployments of the live release.
+    public func lifecycle(_ action: String, names: [String]) async throws(Failure) -> [DeploymentResult] {
+        guard let live = store.live(environment: environment) else { throw .nothingToRollBack }
+        let known = live.deployments.map(\.name)
+        for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
+        let selected = live.deployments.filter { names.contains($0.name) }
+        let directory = SourceSnapshot.directory(root: root, environment: environment, release: live.id)
+        return await withTaskGroup(of: DeploymentResult.self) { group in
+            for deployment in selected {
+                group.addTask {
+                    switch action {
+                    case "stop":
+                        let stopped = self.runtime.stop(deployment.name)
+                        return DeploymentResult(name: deployment.name, action: action, outcome: stopped ? "stopped" : "timed out")
+                    case "start":
+                        if let record = self.runtime.record(deployment.name), ProcessSupervisor.isAlive(record) {
+                            return DeploymentResult(name: deployment.name, action: action, outcome: "already running", detail: "pid \(record.pid)")
+                        }
+                        return await self.replace(deployment, release: live.id, directory: directory).result
+                    default:
+                        self.runtime.stop(deployment.name)
+                        return await self.replace(deployment, release: live.id, directory: directory).result
+                    }
+                }
+            }
+            var results: [DeploymentResult] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.name < $1.name }
+        }
+    }
+
+    /// `crank clean`: stop every deployment of the environment; nothing is live afterwards.
+    public func clean() throws(Failure) -> [DeploymentResult] {
+        let results = runtime.records().map { record in
+            DeploymentResult(name: record.deployment, action: "stop", outcome: runtime.stop(record.deployment) ? "stopped" : "timed out")
+        }
+        do {
+            if var live = store.live(environment: environment) {
+                live.status = .superseded
+                try store.save(live)
+            }
+            try store.setLive(environment: environment, id: nil)
+        } catch {
+            throw .state("cannot clear the live release: \(error)")
+        }
+        return results
+    }
+}

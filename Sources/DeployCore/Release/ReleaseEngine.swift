@@ -1,0 +1,203 @@
+import Foundation
+
+/// What happened to one deployment during a deploy or rollback.
+public struct DeploymentResult: Equatable, Sendable, Codable {
+    public var name: String
+    public var action: String
+    public var outcome: String
+    @Nullable public var detail: String?
+}
+
+/// The result of `crank deploy` / `crank rollback`.
+public struct ReleaseOutcome: Equatable, Sendable, Codable {
+    public var environment: String
+    @Nullable public var release: String?
+    /// live, failed, unchanged, dry-run, rolled-back
+    public var status: String
+    public var deployments: [DeploymentResult]
+    @Nullable public var failure: HealthFailure?
+}
+
+public struct DeployOptions: Sendable {
+    public var only: [String] = []
+    public var jobs = 4
+    public var rollbackOnFailure = true
+    public var reason: String?
+    public var arguments: [String] = []
+
+    public init() {}
+}
+
+/// deploy → health gate → live, or restore the previous release: all or nothing.
+public struct ReleaseEngine: Sendable {
+    public enum Failure: Error, Equatable {
+        case unsupportedTarget(TargetKind)
+        case unsupported(deployment: String, reason: String)
+        case unknownDeployment(String, known: [String])
+        case state(String)
+        case noSuchRelease(String, restorable: [String])
+        case nothingToRollBack
+    }
+
+    public let effective: EffectiveConfig
+    public let store: any StateStore
+    public var runtime: LocalRuntime
+    public let gate: HealthGate
+
+    public init(effective: EffectiveConfig, store: any StateStore, runtime: LocalRuntime, gate: HealthGate) {
+        self.effective = effective
+        self.store = store
+        self.runtime = runtime
+        self.gate = gate
+    }
+
+    var environment: String { effective.environment ?? "" }
+    var root: String { effective.root }
+
+    /// Applies `manifest` (already built) to the local target.
+    public func deploy(_ manifest: BuildManifest, options: DeployOptions) async throws(Failure) -> ReleaseOutcome {
+        let target = effective.config.environment(environment)?.target ?? .local
+        guard target == .local else { throw .unsupportedTarget(target) }
+        var desired = manifest.entries.map(\.deployment)
+        let known = desired.map(\.name)
+        for name in options.only where !known.contains(name) { throw .unknownDeployment(name, known: known) }
+        for deployment in desired where deployment.kind == .container || deployment.role == .flow {
+            throw .unsupported(deployment: deployment.name, reason: deployment.kind == .container
+                ? "container deployments need `target: container` (or `kind: python` here)"
+                : "flow deployments are registered with Prefect (`target: prefect`); a local environment runs services and workers")
+        }
+        let live = store.live(environment: environment)
+        if !options.only.isEmpty {
+            // Deployments left out keep what is live (or stay absent).
+            desired = desired.filter { options.only.contains($0.name) }
+                + (live?.deployments ?? []).filter { !options.only.contains($0.name) }
+        }
+        let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
+        let changed = diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name)
+        let removed = diff.deployments.filter { $0.action == .delete }.map(\.name)
+        let notRunning = desired.filter { runtime.record($0.name).map { !ProcessSupervisor.isAlive($0) } ?? true }.map(\.name)
+        let toStart = changed + notRunning.filter { !changed.contains($0) }
+        guard !toStart.isEmpty || !removed.isEmpty else {
+            return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
+                                  deployments: desired.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }, failure: nil)
+        }
+        let id = (store as? FileStateStore)?.nextID(environment: environment) ?? "r\((store.releases(environment: environment).map(\.number).max() ?? 0) + 1)"
+        var manifestJSON = manifest
+        manifestJSON.entries = desired.map { deployment in
+            manifest.entries.first { $0.deployment.name == deployment.name }
+                ?? BuildManifest.Entry(deployment: deployment, artifacts: [], commands: [])
+        }
+        var record = ReleaseRecord(
+            id: id, environment: environment, status: .pending, createdAt: Date(), user: Identity.user, host: Identity.host,
+            gitSHA: manifest.revision.gitSHA, tag: manifest.revision.tag, reason: options.reason,
+            configHash: SHA256.hex(manifestJSON.text), secrets: desired.flatMap { spec -> [String] in
+                if case .array(let names)? = spec.spec["secrets"] { return names.compactMap { if case .string(let n) = $0 { return n } else { return nil } } }
+                return []
+            }, manifest: manifestJSON.json, failure: nil)
+        do {
+            try SourceSnapshot.create(root: root, environment: environment, release: id)
+            try store.save(record)
+        } catch {
+            throw .state("cannot record release \(id): \(error)")
+        }
+        let directory = SourceSnapshot.directory(root: root, environment: environment, release: id)
+        let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.name, $0) })
+        let results = await apply(toStart.compactMap { byName[$0] }, release: id, directory: directory, jobs: options.jobs)
+        let failures = results.compactMap(\.failure)
+        if let failure = failures.first {
+            var outcomes = results.map(\.result)
+            if options.rollbackOnFailure {
+                outcomes = await restore(toStart, previous: live, results: outcomes)
+            }
+            record.status = .failed
+            record.failure = failure
+            try? store.save(record)
+            return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes, failure: failure)
+        }
+        for name in removed { runtime.stop(name) }
+        do {
+            if var previous = live {
+                previous.status = .superseded
+                try store.save(previous)
+            }
+            record.status = .live
+            try store.save(record)
+            try store.setLive(environment: environment, id: id)
+        } catch {
+            throw .state("cannot mark \(id) live: \(error)")
+        }
+        let outcomes = results.map(\.result) + removed.map { DeploymentResult(name: $0, action: "delete", outcome: "removed") }
+            + desired.filter { !toStart.contains($0.name) }.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }
+        return ReleaseOutcome(environment: environment, release: id, status: "live", deployments: outcomes, failure: nil)
+    }
+
+    struct Applied: Sendable {
+        var result: DeploymentResult
+        var failure: HealthFailure?
+    }
+
+    /// Starts deployments with at most `jobs` at a time; each is gated on its health check.
+    func apply(_ deployments: [RenderedDeployment], release: String, directory: String, jobs: Int) async -> [Applied] {
+        await withTaskGroup(of: (Int, Applied).self) { group in
+            var results = [Applied?](repeating: nil, count: deployments.count)
+            var next = 0
+            func add() {
+                guard next < deployments.count else { return }
+                let index = next
+                let deployment = deployments[index]
+                next += 1
+                group.addTask { (index, await self.replace(deployment, release: release, directory: directory)) }
+            }
+            for _ in 0..<max(1, jobs) { add() }
+            for await (index, applied) in group {
+                results[index] = applied
+                add()
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// Replaces one deployment's process: with a fixed port the old one stops first (the
+    /// port cannot be shared); without, the new one starts, passes its gate, then the old stops.
+    func replace(_ deployment: RenderedDeployment, release: String, directory: String) async -> Applied {
+        let old = runtime.record(deployment.name)
+        let port = deployment.spec["port"].flatMap { if case .int(let value) = $0 { return value } else { return nil } }
+        if port != nil, let old { ProcessSupervisor.stop(old, grace: runtime.grace) }
+        let record: ProcessRecord
+        do {
+            record = try runtime.start(deployment, release: release, directory: directory)
+        } catch {
+            let failure = HealthFailure(deployment: deployment.name, check: "start", observed: "\(error)", threshold: "process starts")
+            return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed", detail: "\(error)"), failure: failure)
+        }
+        let failure = await gate.wait(deployment: deployment.name, health: deployment.spec["health"] ?? .null, port: port, directory: directory) {
+            ProcessSupervisor.isAlive(record)
+        }
+        if let failure {
+            return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed",
+                                                    detail: "\(failure.check): \(failure.observed) (wanted \(failure.threshold))"), failure: failure)
+        }
+        if port == nil, let old, old.pid != record.pid { ProcessSupervisor.stop(old, grace: runtime.grace) }
+        return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "deployed", detail: "pid \(record.pid)"), failure: nil)
+    }
+
+    /// After a failure: stop everything this deploy started and bring back what was live.
+    func restore(_ names: [String], previous: ReleaseRecord?, results: [DeploymentResult]) async -> [DeploymentResult] {
+        var outcomes: [DeploymentResult] = []
+        for name in names {
+            runtime.stop(name)
+            let original = results.first { $0.name == name }
+            guard let previous, let old = previous.deployments.first(where: { $0.name == name }) else {
+                outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: original?.outcome == "failed" ? "failed, stopped" : "stopped",
+                                                 detail: original?.detail))
+                continue
+            }
+            let directory = SourceSnapshot.directory(root: root, environment: environment, release: previous.id)
+            let restored = await replace(old, release: previous.id, directory: directory)
+            let detail = [original?.detail, restored.failure.map { "restore failed: \($0.observed)" }].compactMap { $0 }.joined(separator: "; ")
+            outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: restored.failure == nil ? "restored \(previous.id)" : "restore failed",
+                                             detail: detail.isEmpty ? nil : detail))
+        }
+        return outcomes
+    }
+}

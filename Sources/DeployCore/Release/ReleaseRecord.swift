@@ -1,0 +1,72 @@
+import Foundation
+
+/// One recorded release of an environment. The manifest (rendered specs) never changes
+/// after it is written; only `status` (and `failure`) move on.
+public struct ReleaseRecord: Equatable, Sendable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case pending, live, superseded, failed
+        case rolledBack = "rolled-back"
+    }
+
+    public var format = 1
+    public var id: String
+    public var environment: String
+    public var status: Status
+    public var createdAt: Date
+    public var user: String
+    public var host: String
+    @Nullable public var gitSHA: String?
+    public var tag: String
+    /// Why it was deployed (`--reason`), or what happened to it.
+    @Nullable public var reason: String?
+    public var configHash: String
+    /// Secret names only.
+    public var secrets: [String]
+    public var manifest: JSONValue
+    @Nullable public var failure: HealthFailure?
+
+    enum CodingKeys: String, CodingKey {
+        case format, id, environment, status, createdAt = "created_at", user, host, gitSHA = "git_sha", tag, reason
+        case configHash = "config_hash", secrets, manifest, failure
+    }
+
+    public var number: Int { Int(id.dropFirst()) ?? 0 }
+
+    public var deployments: [RenderedDeployment] { BuildManifest.deployments(in: manifest) ?? [] }
+}
+
+/// One line of the append-only audit log.
+public struct AuditEntry: Equatable, Sendable, Codable {
+    public var time: Date
+    public var user: String
+    public var host: String
+    public var command: String
+    public var arguments: [String]
+    public var outcome: String
+    public var durationMilliseconds: Int
+    @Nullable public var release: String?
+
+    enum CodingKeys: String, CodingKey {
+        case time, user, host, command, arguments, outcome, durationMilliseconds = "duration_ms", release
+    }
+
+    public init(command: String, arguments: [String], outcome: String, started: Date, release: String?) {
+        time = Date()
+        user = Identity.user
+        host = Identity.host
+        self.command = command
+        self.arguments = arguments
+        self.outcome = outcome
+        durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
+        self.release = release
+    }
+}
+
+/// Who and where, for release records, locks and the audit log.
+public enum Identity {
+    public static var user: String {
+        ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? String(getuid())
+    }
+
+    public static var host: String { ProcessInfo.processInfo.hostName }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs an environment's services and workers as supervised processes on this machine:
+/// records under `.crank/run/<env>/<name>.json`, logs in `<name>.log`.
+public struct LocalRuntime: Sendable {
+    public let root: String
+    public let environment: String
+    public let secrets: SecretStore
+    public let baseEnvironment: [String: String]
+    public var grace: TimeInterval = 10
+
+    /// Variables a deployed process inherits from crank's own environment; nothing else leaks in.
+    static let inherited = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER", "LOGNAME", "VIRTUAL_ENV", "PYTHONPATH"]
+
+    public init(root: String, environment: String, secrets: SecretStore, processEnvironment: [String: String]) {
+        self.root = root
+        self.environment = environment
+        self.secrets = secrets
+        baseEnvironment = processEnvironment.filter { Self.inherited.contains($0.key) }
+    }
+
+    public var runDirectory: String { "\(root)/.crank/run/\(environment)" }
+
+    public func record(_ name: String) -> ProcessRecord? {
+        FileManager.default.contents(atPath: "\(runDirectory)/\(name).json").flatMap { try? FileStateStore.decoder.decode(ProcessRecord.self, from: $0) }
+    }
+
+    public func records() -> [ProcessRecord] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? []
+        return files.filter { $0.hasSuffix(".json") }.compactMap { record(String($0.dropLast(5))) }.sorted { $0.deployment < $1.deployment }
+    }
+
+    /// The process environment of a deployment: inherited basics, its env (secret
+    /// placeholders filled back in), its secrets, and CRANK_* identifiers. Never argv.
+    public func environment(for deployment: RenderedDeployment, release: String) -> [String: String] {
+        var env = baseEnvironment
+        env["PYTHONUNBUFFERED"] = "1"
+        if case .object(let values)? = deployment.spec["env"] {
+            for (key, value) in values { if case .string(let text) = value { env[key] = unredact(text) } }
+        }
+        if case .array(let names)? = deployment.spec["secrets"] {
+            for case .string(let name) in names { env[name] = secrets.value(name) }
+        }
+        env["CRANK_ENVIRONMENT"] = environment
+        env["CRANK_DEPLOYMENT"] = deployment.name
+        env["CRANK_RELEASE"] = release
+        return env
+    }
+
+    /// `[redacted:NAME]` in a recorded spec → the secret's current value.
+    func unredact(_ text: String) -> String {
+        guard text.contains("[redacted:") else { return text }
+        var result = text
+        while let start = result.range(of: "[redacted:"), let end = result[start.upperBound...].firstIndex(of: "]") {
+            let name = String(result[start.upperBound..<end])
+            result.replaceSubrange(start.lowerBound...end, with: secrets.value(name) ?? "")
+        }
+        return result
+    }
+
+    public func start(_ deployment: RenderedDeployment, release: String, directory: String) throws -> ProcessRecord {
+        guard case .array(let items)? = deployment.spec["argv"] else { throw ProcessSupervisor.Failure.cannotStart("no command") }
+        let argv = items.compactMap { if case .string(let text) = $0 { return unredact(text) } else { return nil } }
+        let log = "\(runDirectory)/\(deployment.name).log"
+        let (pid, ticks) = try ProcessSupervisor.start(argv: argv, directory: directory, environment: environment(for: deployment, release: release), logPath: log)
+        let port = deployment.spec["port"].flatMap { if case .int(let value) = $0 { return value } else { return nil } }
+        let record = ProcessRecord(deployment: deployment.name, release: release, pid: pid, startTicks: ticks, port: port, startedAt: Date(), log: log)
+        try AtomicFile.write(try FileStateStore.encoder.encode(record), to: "\(runDirectory)/\(deployment.name).json")
+        return record
+    }
+
+    /// Stops a deployment's process (if any) and forgets it.
+    @discardableResult
+    public func stop(_ name: String) -> Bool {
+        guard let record = record(name) else { return true }
+        let stopped = ProcessSupervisor.stop(record, grace: grace)
+        if stopped { try? FileManager.default.removeItem(atPath: "\(runDirectory)/\(name).json") }
+        return stopped
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Deploy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deploy an environment: validate, build, apply changed deployments, gate on health, record the release.",
+            discussion: """
+                All or nothing: if a deployment fails to start or to pass its health check, every deployment \
+                already changed is restored to the previous live release and the failed release is recorded \
+                with its reason (exit 1). Exit 3 when another deploy holds the environment's lock.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Flag(help: "Python (process) deployments only.") var python = false
+        @Flag(help: "Container deployments only.") var containers = false
+        @Flag(help: "Both kinds (the default).") var all = false
+        @Option(parsing: .upToNextOption, help: "Deploy only these deployments.") var only: [String] = []
+        @Option(help: "Deployments applied at once.") var jobs = 4
+        @Flag(help: "Print the plan; change nothing.") var dryRun = false
+        @Option(help: ArgumentHelp("Wait this long for the lock (e.g. 30s, 5m).", valueName: "duration")) var lockWait = "0s"
+        @Flag(help: "Leave a failed deployment as it is instead of restoring the previous release.") var noRollback = false
+        @Option(help: "Why (recorded with the release and in the audit log).") var reason: String?
+
+        func validate() throws {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            guard Duration.seconds(lockWait) != nil else { throw ValidationError("--lock-wait: use a duration such as 30s, 5m or 1h") }
+        }
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let env = environment.env
+            let report = ProjectValidation.run(root: session.effective.root, environment: env, processEnvironment: ProcessInfo.processInfo.environment)
+            guard !report.hasErrors else {
+                terminal.report(report.issues)
+                terminal.note("not deployed: the config has errors")
+                throw ExitCode(1)
+            }
+            let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
+            let (plan, manifest, inputs): (DeployPlan, BuildManifest, BuildInputs)
+            do {
+                (plan, manifest, inputs) = try pipeline.build(selection: .init(python: python || all, containers: containers || all))
+            } catch {
+                terminal.error(error.message, hint: error.hint)
+                throw ExitCode(1)
+            }
+            if dryRun {
+                let live = session.store.live(environment: env)
+                let diff = PlanDiff.compute(environment: env, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+                if global.json { try terminal.printJSON(diff) } else {
+                    terminal.print(PlanRendering.steps(plan, dryRun: true))
+                    terminal.print(PlanRendering.diff(diff))
+                }
+                return
+            }
+            var options = DeployOptions()
+            options.only = only
+            options.jobs = jobs
+            options.rollbackOnFailure = !noRollback
+            options.reason = reason
+            options.arguments = Array(CommandLine.arguments.dropFirst())
+            let outcome: ReleaseOutcome = try await session.locked(command: "crank deploy --env \(env)", wait: Duration.seconds(lockWait) ?? 0) {
+                do {
+                    try PlanExecutor(root: session.effective.root, runner: ProcessCommandRunner(), redactor: inputs.redactor).execute(plan, runCommands: false)
+                    let outcome = try await session.engine.deploy(manifest, options: options)
+                    session.audit(command: "deploy", arguments: options.arguments, outcome: outcome.status, release: outcome.release)
+                    return outcome
+                } catch let failure as ReleaseEngine.Failure {
+                    session.audit(command: "deploy", arguments: options.arguments, outcome: "error", release: nil)
+                    throw session.fail(failure)
+                }
+            }
+            ReleaseRendering.render(outcome, json: global.json, on: terminal)
+            if outcome.status == "failed" { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `30s`, `5m`, `1h`, `250ms`, or plain seconds.
+enum Duration {
+    static func seconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return value * factor }
+        }
+        return Double(text).flatMap { $0 >= 0 ? $0 : nil }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+/// `--all` or NAME…, shared by start, stop and restart.
+struct SelectionOptions: ParsableArguments {
+    @Argument(help: "Deployments to act on.") var names: [String] = []
+    @Flag(help: "Every deployment of the live release.") var all = false
+    @Option(help: ArgumentHelp("Seconds to wait for a process to stop before SIGKILL.", valueName: "duration")) var timeout = "10s"
+
+    func validate() throws {
+        guard all != !names.isEmpty else { throw ValidationError("name deployments or pass --all (not both)") }
+        guard Duration.seconds(timeout) != nil else { throw ValidationError("--timeout: use a duration such as 10s") }
+    }
+}
+
+extension Crank {
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start deployments of the live release (health-gated).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @OptionGroup var selection: SelectionOptions
+        func run() async throws { try await LifecycleCommand.run("start", global, environment, selection) }
+    }
+
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop deployments (SIGTERM, then SIGKILL after --timeout).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @OptionGroup var selection: SelectionOptions
+        func run() async throws { try await LifecycleCommand.run("stop", global, environment, selection) }
+    }
+
+    struct Restart: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Restart deployments of the live release (health-gated).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @OptionGroup var selection: SelectionOptions
+        func run() async throws { try await LifecycleCommand.run("restart", global, environment, selection) }
+    }
+
+    struct Clean: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop and remove an environment's deployments (history is kept).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Flag(help: "Do it without asking.") var yes = false
+
+        func run() async throws {
+            let terminal = Terminal()
+            guard yes else {
+                terminal.error("crank clean stops every deployment of \(environment.env)", hint: "run again with --yes")
+                throw ExitCode(1)
+            }
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let results: [DeploymentResult] = try await session.locked(command: "crank clean --env \(environment.env)", wait: 0) {
+                do {
+                    let results = try session.engine.clean()
+                    session.audit(command: "clean", arguments: Array(CommandLine.arguments.dropFirst()), outcome: "cleaned", release: nil)
+                    return results
+                } catch let failure as ReleaseEngine.Failure {
+                    throw session.fail(failure)
+                }
+            }
+            LifecycleCommand.render(results, json: global.json, terminal: terminal)
+            terminal.note("\(environment.env): \(results.count) deployment\(results.count == 1 ? "" : "s") stopped; nothing is live")
+        }
+    }
+}
+
+enum LifecycleCommand {
+    static func run(_ action: String, _ global: GlobalOptions, _ environment: EnvironmentOptions, _ selection: SelectionOptions) async throws {
+        let terminal = Terminal()
+        var session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+        session.engine.runtime.grace = Duration.seconds(selection.timeout) ?? 10
+        let live = session.store.live(environment: environment.env)
+        let names = selection.all ? (live?.deployments.map(\.name) ?? []) : selection.names
+        let results: [DeploymentResult]
+        do {
+            results = try await session.engine.lifecycle(action, names: names)
+        } catch {
+            throw session.fail(error)
+        }
+        session.audit(command: action, arguments: Array(CommandLine.arguments.dropFirst()),
+                      outcome: results.allSatisfy { !$0.outcome.contains("fail") && $0.outcome != "timed out" } ? "ok" : "failed", release: live?.id)
+        render(results, json: global.json, terminal: terminal)
+        if results.contains(where: { $0.outcome.contains("fail") || $0.outcome == "timed out" }) { throw ExitCode(1) }
+    }
+
+    static func render(_ results: [DeploymentResult], json: Bool, terminal: Terminal) {
+        if json { try? terminal.printJSON(results); return }
+        terminal.print(TextTable.render([["DEPLOYMENT", "ACTION", "OUTCOME", "DETAIL"]] + results.map { [$0.name, $0.action, $0.outcome, $0.detail ?? ""] }))
+    }
+}

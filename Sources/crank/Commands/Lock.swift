@@ -1,0 +1,54 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Lock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Inspect or release an environment's deploy lock.", subcommands: [LockStatus.self, LockRelease.self])
+    }
+
+    struct LockStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Who holds the lock, if anyone.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let holder = session.lock.holder()
+            if global.json {
+                try terminal.printJSON(["environment": environment.env, "held_by": holder?.description ?? "", "stale": holder.map { session.lock.isStale($0) ? "yes" : "no" } ?? ""])
+            } else {
+                terminal.print(holder.map { "\(environment.env) is locked by \($0.description)\(session.lock.isStale($0) ? " (stale)" : "")" } ?? "\(environment.env) is not locked")
+            }
+        }
+    }
+
+    struct LockRelease: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "release", abstract: "Remove a lock (--force for one held by someone else; audited).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Flag(help: "Release a lock this process does not hold.") var force = false
+        @Option(help: "Why (required with --force; recorded in the audit log).") var reason: String?
+
+        func validate() throws {
+            if force && (reason ?? "").isEmpty { throw ValidationError("--force needs --reason") }
+        }
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            guard let holder = session.lock.holder() else {
+                terminal.print("\(environment.env) is not locked")
+                return
+            }
+            guard force || session.lock.isStale(holder) else {
+                terminal.error("\(environment.env) is locked by \(holder.description)", hint: "pass --force --reason '…' if that process is certainly gone")
+                throw ExitCode(3)
+            }
+            session.lock.release(force: true)
+            session.audit(command: "lock-break", arguments: [holder.description, reason ?? "stale"], outcome: "released", release: nil)
+            terminal.print("released the lock held by \(holder.description)")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-apply a recorded release (default: the one live before the current one), health-gated.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Option(name: .customLong("to"), help: "The release to restore (e.g. r3).") var release: String?
+        @Option(help: ArgumentHelp("Wait this long for the lock.", valueName: "duration")) var lockWait = "0s"
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            let outcome: ReleaseOutcome = try await session.locked(command: "crank rollback --env \(environment.env)", wait: Duration.seconds(lockWait) ?? 0) {
+                do {
+                    let outcome = try await session.engine.rollback(to: release)
+                    session.audit(command: "rollback", arguments: arguments, outcome: outcome.status, release: outcome.release)
+                    return outcome
+                } catch let failure as ReleaseEngine.Failure {
+                    session.audit(command: "rollback", arguments: arguments, outcome: "refused", release: release)
+                    throw session.fail(failure)
+                }
+            }
+            ReleaseRendering.render(outcome, json: global.json, on: terminal)
+            if outcome.status == "failed" { throw ExitCode(1) }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an environment's releases, newest first.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Option(help: "Show at most this many.") var limit = 20
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let releases = Array(session.store.releases(environment: environment.env).reversed().prefix(max(0, limit)))
+            if global.json {
+                try terminal.printJSON(releases.map(HistoryEntry.init))
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            let rows = [["RELEASE", "STATUS", "CREATED", "BY", "VERSION", "REASON"]] + releases.map { release in
+                let why = release.failure.map { "\($0.deployment) \($0.check): \($0.observed) (wanted \($0.threshold))" } ?? release.reason ?? ""
+                return [release.id, release.status.rawValue, formatter.string(from: release.createdAt), "\(release.user)@\(release.host)", release.tag, why]
+            }
+            terminal.print(releases.isEmpty ? "" : TextTable.render(rows))
+            if releases.isEmpty { terminal.note("no releases in \(environment.env) yet") }
+        }
+    }
+}
+
+/// A release as `crank history --json` lists it (without the full manifest).
+struct HistoryEntry: Encodable {
+    var id: String
+    var status: String
+    var createdAt: Date
+    var user: String
+    var host: String
+    var gitSHA: String?
+    var tag: String
+    var reason: String?
+    var failure: HealthFailure?
+    var deployments: [String]
+
+    init(_ release: ReleaseRecord) {
+        id = release.id
+        status = release.status.rawValue
+        createdAt = release.createdAt
+        user = release.user
+        host = release.host
+        gitSHA = release.gitSHA
+        tag = release.tag
+        reason = release.reason
+        failure = release.failure
+        deployments = release.deployments.map(\.name)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, status, createdAt = "created_at", user, host, gitSHA = "git_sha", tag, reason, failure, deployments }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the live release and, per deployment, running/stopped/crashed, pid, port, uptime, health and drift.",
+            discussion: "Exit 1 when a deployment of the live release is not running or its health check fails.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let status = await session.engine.status()
+            if global.json {
+                try terminal.printJSON(status)
+            } else {
+                let rows = [["DEPLOYMENT", "STATE", "PID", "PORT", "UPTIME", "HEALTH", "DRIFT"]] + status.deployments.map {
+                    [$0.name, $0.state, $0.pid.map(String.init) ?? "-", $0.port.map(String.init) ?? "-",
+                     $0.uptimeSeconds.map { "\($0)s" } ?? "-", $0.health ?? "-", $0.drift ?? "-"]
+                }
+                terminal.print(TextTable.render(rows))
+                terminal.note("\(status.environment): live release \(status.live ?? "none")")
+            }
+            let unhealthy = status.deployments.contains { $0.drift != nil || ($0.health?.hasPrefix("failing") ?? false) }
+            if unhealthy { throw ExitCode(1) }
+        }
+    }
+
+    struct Health: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the live release's health checks now.",
+            discussion: "Exit 1 when any fails. --junit writes a JUnit XML report for CI.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Option(help: "Write a JUnit XML report here.", completion: .file()) var junit: String?
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let status = await session.engine.status()
+            let checked = status.deployments
+            if let junit {
+                let cases = checked.map { deployment -> String in
+                    let name = deployment.name.replacingOccurrences(of: "\"", with: "&quot;")
+                    let problem = deployment.drift ?? (deployment.health?.hasPrefix("failing") == true ? deployment.health : nil)
+                    let failure = problem.map { "<failure message=\"\($0.replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;"))\"/>" } ?? ""
+                    return "    <testcase classname=\"crank.\(environment.env)\" name=\"\(name)\">\(failure)</testcase>"
+                }
+                let failures = checked.filter { $0.drift != nil || $0.health?.hasPrefix("failing") == true }.count
+                let xml = """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <testsuite name="crank health \(environment.env)" tests="\(checked.count)" failures="\(failures)">
+                    \(cases.joined(separator: "\n"))
+                    </testsuite>
+
+                    """
+                try AtomicFile.write(Data(xml.utf8), to: PathResolver.absolute(junit, from: global.currentDirectory))
+            }
+            if global.json { try terminal.printJSON(status) } else {
+                terminal.print(TextTable.render([["DEPLOYMENT", "STATE", "HEALTH"]] + checked.map { [$0.name, $0.state, $0.health ?? ($0.state == "running" ? "no check" : "-")] }))
+            }
+            if checked.contains(where: { $0.drift != nil || $0.health?.hasPrefix("failing") == true }) { throw ExitCode(1) }
+        }
+    }
+}
