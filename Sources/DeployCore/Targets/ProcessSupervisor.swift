@@ -41,6 +41,11 @@ public enum ProcessSupervisor {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Close every other descriptor crank holds (pipes to whoever runs crank, sockets):
+        // a deployed process must not keep them open for its whole life.
+        for descriptor in openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -105,6 +110,14 @@ public enum ProcessSupervisor {
     static func reap(_ pid: Int32) {
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
+    }
+
+    /// The descriptors open in this process (from /proc/self/fd, else the first 1024 that are valid).
+    static func openDescriptors() -> [Int32] {
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            return entries.compactMap { Int32($0) }.filter { fcntl($0, F_GETFD) != -1 }
+        }
+        return (3..<1024).filter { fcntl($0, F_GETFD) != -1 }
     }
 
     static func startTicks(_ pid: Int32) -> UInt64? {
