@@ -27,7 +27,7 @@ struct BuildCommandsTests {
         let tree = try exampleCopy()
         let first = try ProcessRunner.crank(["plan", "--env", "dev", "-C", tree.root], environment: Self.environment)
         #expect(first.status == 0)
-        #expect(first.stdout.contains("5 to create, 0 to update, 0 to delete, 0 unchanged"))
+        #expect(first.stdout.contains("2 to create, 0 to update, 0 to delete, 0 unchanged"))
         let detailed = try ProcessRunner.crank(["plan", "--env", "dev", "--detailed-exitcode", "-C", tree.root], environment: Self.environment)
         #expect(detailed.status == 2)
         // Record the built manifest as the live release r1 (the format the release engine writes).
@@ -37,7 +37,7 @@ struct BuildCommandsTests {
         try tree.write(".crank/state/dev/live", "r1\n")
         let same = try ProcessRunner.crank(["plan", "--env", "dev", "--detailed-exitcode", "-C", tree.root], environment: Self.environment)
         #expect(same.status == 0, "\(same.stdout)")
-        #expect(same.stdout.contains("0 to create, 0 to update, 0 to delete, 5 unchanged"))
+        #expect(same.stdout.contains("0 to create, 0 to update, 0 to delete, 2 unchanged"))
         let rotated = try ProcessRunner.crank(["plan", "--env", "dev", "--json", "-C", tree.root], environment: ["MODEL_API_TOKEN": "rotated-secret-value"])
         let changes = try #require(try rotated.jsonObject()["deployments"] as? [[String: Any]])
         let api = try #require(changes.first { $0["name"] as? String == "model-api" })
@@ -50,7 +50,7 @@ struct BuildCommandsTests {
     func movedFlow() throws {
         let tree = try exampleCopy()
         try FileManager.default.removeItem(atPath: tree.path("flows/rpa2_reports.py"))
-        let output = try ProcessRunner.crank(["build", "--env", "dev", "-C", tree.root], environment: Self.environment)
+        let output = try ProcessRunner.crank(["build", "--env", "staging", "-C", tree.root], environment: Self.environment)
         #expect(output.status == 1)
         #expect(output.stderr.contains("error: deployment 'rpa2-report': no discovered flow 'flows/rpa2_reports.py:daily_report' (did its entrypoint move?)"))
         #expect(output.stderr.contains("hint: run `crank discover`"))
