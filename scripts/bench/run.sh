@@ -127,3 +127,6 @@ python3 scripts/bench/report.py \
     --tree "$TREE" \
     --background-cpu "$background" \
     --out BENCHMARKS.md
+
+step "release engine: parallel deploy and rollback"
+python3 scripts/bench/deploy_bench.py "$PWD/$CRANK" >> BENCHMARKS.md

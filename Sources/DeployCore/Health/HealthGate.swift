@@ -15,7 +15,7 @@ public struct HealthFailure: Error, Equatable, Sendable, Codable {
 public struct HealthGate: Sendable {
     public let http: any HTTPProbe
     public let runner: any CommandRunner
-    public var pollInterval: TimeInterval = 0.2
+    public var pollInterval: TimeInterval = 0.05
 
     public init(http: any HTTPProbe, runner: any CommandRunner) {
         self.http = http

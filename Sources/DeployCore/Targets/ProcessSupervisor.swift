@@ -94,7 +94,7 @@ public enum ProcessSupervisor {
         while Date() < deadline {
             reap(record.pid)
             if !isAlive(record) { return true }
-            usleep(50_000)
+            usleep(20_000)
         }
         kill(-record.pid, SIGKILL)
         kill(record.pid, SIGKILL)
