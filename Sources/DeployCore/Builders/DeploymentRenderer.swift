@@ -44,6 +44,18 @@ public struct DeploymentRenderer {
             spec["tags"] = .array((deployment.tags + ["crank", "crank-env:\(inputs.environmentName)"]).map(JSONValue.string))
             let pool = deployment.workPool ?? inputs.environment?.prefectWorkPool
             spec["work_pool"] = pool.map(JSONValue.string) ?? .null
+            if target == .local, deployment.kind == .python, let api = inputs.environment?.prefectAPIURL {
+                // A local environment serves the flow with Prefect (`prefect flow serve`), supervised like a worker.
+                let interpreter = inputs.effective.config.python.interpreter
+                let python = interpreter.contains("/") ? PathResolver.absolute(interpreter, from: inputs.effective.root) : interpreter
+                spec["argv"] = .array([python, "-m", "prefect", "flow", "serve", flow.entrypoint, "--name", deployment.name].map(JSONValue.string))
+                var env = inputs.environment?.env ?? [:]
+                env.merge(deployment.env) { _, own in own }
+                env["PREFECT_API_URL"] = api
+                spec["env"] = .object(env.mapValues { .string(inputs.redactor.redact($0)) })
+                spec["port"] = .null
+                spec["health"] = .null
+            }
             return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: .flow, target: target, spec: spec)
         }
         let redactor = inputs.redactor

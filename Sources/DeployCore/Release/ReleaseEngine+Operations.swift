@@ -97,7 +97,7 @@ extension ReleaseEngine {
 
     /// `crank start|stop|restart`: on deployments of the live release.
     public func lifecycle(_ action: String, names: [String]) async throws(Failure) -> [DeploymentResult] {
-        guard let live = store.live(environment: environment) else { throw .nothingToRollBack }
+        guard let live = store.live(environment: environment) else { throw .notDeployed }
         let known = live.deployments.map(\.name)
         for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
         let selected = live.deployments.filter { names.contains($0.name) }

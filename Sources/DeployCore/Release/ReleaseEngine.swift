@@ -37,12 +37,15 @@ public struct ReleaseEngine: Sendable {
         case state(String)
         case noSuchRelease(String, restorable: [String])
         case nothingToRollBack
+        case notDeployed
     }
 
     public let effective: EffectiveConfig
     public let store: any StateStore
     public var runtime: LocalRuntime
     public let gate: HealthGate
+    /// Told about each deployment as soon as it is done (the CLI prints a line per deployment).
+    public var progress: (@Sendable (DeploymentResult) -> Void)?
 
     public init(effective: EffectiveConfig, store: any StateStore, runtime: LocalRuntime, gate: HealthGate) {
         self.effective = effective
@@ -61,10 +64,10 @@ public struct ReleaseEngine: Sendable {
         var desired = manifest.entries.map(\.deployment)
         let known = desired.map(\.name)
         for name in options.only where !known.contains(name) { throw .unknownDeployment(name, known: known) }
-        for deployment in desired where deployment.kind == .container || deployment.role == .flow {
+        for deployment in desired where deployment.kind == .container || deployment.spec["argv"] == nil {
             throw .unsupported(deployment: deployment.name, reason: deployment.kind == .container
                 ? "container deployments need `target: container` (or `kind: python` here)"
-                : "flow deployments are registered with Prefect (`target: prefect`); a local environment runs services and workers")
+                : "a flow in a local environment is served with `prefect flow serve`, which needs environments.\(environment).prefect.api_url")
         }
         let live = store.live(environment: environment)
         if !options.only.isEmpty {
@@ -151,6 +154,7 @@ public struct ReleaseEngine: Sendable {
             for _ in 0..<max(1, jobs) { add() }
             for await (index, applied) in group {
                 results[index] = applied
+                progress?(applied.result)
                 add()
             }
             return results.compactMap { $0 }

@@ -19,6 +19,12 @@ public struct ProjectValidator {
             issues += shape(deployment, path: path)
             if let reference = deployment.flow {
                 issues += flowChecks(deployment, reference: reference, path: path)
+                if let env = effective.environment, let spec = effective.config.environment(env), spec.target == .local,
+                   deployment.kind == .python, spec.prefectAPIURL == nil {
+                    issues.append(ConfigIssue(.missingKey, at: effective.keyLocation(path + ".flow"), path: "environments.\(env).prefect.api_url",
+                                              message: "flow deployment '\(deployment.name)' in the local environment '\(env)' is served with `prefect flow serve`, which needs a Prefect API",
+                                              hint: "set environments.\(env).prefect.api_url, or remove the deployment here with `\(deployment.name): null` in the overlay"))
+                }
             }
             if let schedule = deployment.schedule {
                 issues += ScheduleRules.check(schedule, path: path + ".schedule", location: effective.location)

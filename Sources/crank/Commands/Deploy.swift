@@ -31,8 +31,13 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            var session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             let env = environment.env
+            if !global.json {
+                session.engine.progress = { result in
+                    terminal.note("  \(result.name): \(result.outcome)\(result.detail.map { " (\($0))" } ?? "")")
+                }
+            }
             let report = ProjectValidation.run(root: session.effective.root, environment: env, processEnvironment: ProcessInfo.processInfo.environment)
             guard !report.hasErrors else {
                 terminal.report(report.issues)

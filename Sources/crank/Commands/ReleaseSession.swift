@@ -67,6 +67,8 @@ struct ReleaseSession {
             terminal.error(reason, hint: "check that .crank/ is writable")
         case .noSuchRelease(let id, let restorable):
             terminal.error("release \(id) cannot be restored", hint: restorable.isEmpty ? "no release can be restored" : "restorable releases: \(restorable.joined(separator: ", "))")
+        case .notDeployed:
+            terminal.error("nothing is deployed in \(environment)", hint: "deploy first: crank deploy --env \(environment)")
         case .nothingToRollBack:
             terminal.error("nothing to roll back to in \(environment)", hint: "`crank history --env \(environment)` lists the releases")
         }

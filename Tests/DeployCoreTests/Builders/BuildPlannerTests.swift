@@ -122,4 +122,13 @@ struct BuildPlannerTests {
         #expect(throws: PlanExecutor.Failure.self) { try executor.execute(plan, runCommands: false) }
         #expect(try String(contentsOfFile: fixture.config.tree.path(".crank/build"), encoding: .utf8) == "a file where a directory should be")
     }
+
+    @Test("a flow in a local environment with a Prefect API is served by `prefect flow serve`, supervised")
+    func localFlowServe() throws {
+        let yaml = builderProject + "\n  dev:\n    target: local\n    prefect: {api_url: \"http://127.0.0.1:4200/api\"}\n"
+        let inputs = try BuilderFixture(yaml).inputs(env: "dev")
+        let flow = try #require(try DeploymentRenderer(inputs: inputs).render().first { $0.name == "ingest-daily" })
+        #expect(flow.spec["argv"] == .array(["python3", "-m", "prefect", "flow", "serve", "flows/demo.py:ingest", "--name", "ingest-daily"].map(JSONValue.string)))
+        #expect(flow.spec["env"] == .object(["PREFECT_API_URL": .string("http://127.0.0.1:4200/api")]))
+    }
 }

@@ -42,8 +42,8 @@ func project(_ deployments: String, extra: String = "") -> String {
     """
     project: demo
     environments:
-      dev:
-        target: local
+      dev: {target: local,
+        prefect: {api_url: "http://127.0.0.1:4200/api"}}
     \(extra)
     deployments:
     \(deployments)

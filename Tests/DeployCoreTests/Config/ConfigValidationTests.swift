@@ -238,4 +238,13 @@ struct ConfigValidationTests {
         let fixture = try ConfigFixture(project("  a: {command: [x], port: 0}\n  b: {flow: nope, prot: 1}\n  C: {command: [y]}"))
         #expect(Set(fixture.issues().map(\.code)) == [.invalidValue, .unknownKey, .unknownFlow, .invalidName])
     }
+
+    @Test("a flow in a local environment without a Prefect API is a missing-key naming the setting")
+    func localFlowNeedsPrefect() throws {
+        let yaml = "project: demo\nenvironments:\n  dev: {target: local}\ndeployments:\n  job:\n    flow: open-ended\n"
+        let issue = only(try ConfigFixture(yaml).issues())
+        #expect(issue?.code == .missingKey)
+        #expect(issue?.path == "environments.dev.prefect.api_url")
+        #expect(issue?.line == 6)
+    }
 }
