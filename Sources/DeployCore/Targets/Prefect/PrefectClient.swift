@@ -1,0 +1,94 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Prefect's REST API, spoken directly (the `prefect` CLI costs seconds per call).
+/// Errors carry the server's `detail`; 5xx and connection resets are retried with backoff.
+public struct PrefectClient: Sendable {
+    public enum Failure: Error, Equatable {
+        case unreachable(String)
+        case status(Int, detail: String)
+        case unreadable(String)
+
+        public var isUnreachable: Bool {
+            if case .unreachable = self { return true }
+            return false
+        }
+    }
+
+    public let apiURL: URL
+    /// Bearer token for Prefect Cloud (a secret's value; never printed).
+    let apiKey: String?
+    var retries = 3
+
+    public init(apiURL: URL, apiKey: String? = nil) {
+        self.apiURL = apiURL
+        self.apiKey = apiKey
+    }
+
+    /// `POST /flows/` — idempotent: the existing flow's id when it exists.
+    public func ensureFlow(named name: String) async throws(Failure) -> String {
+        let response = try await send("POST", "flows/", body: .object(["name": .string(name)]))
+        guard case .object(let object) = response, case .string(let id)? = object["id"] else { throw .unreadable("flow without id") }
+        return id
+    }
+
+    /// `POST /deployments/` — an upsert on flow id + name; send every field so nothing stale survives.
+    public func upsertDeployment(_ body: [String: JSONValue]) async throws(Failure) -> String {
+        let response = try await send("POST", "deployments/", body: .object(body))
+        guard case .object(let object) = response, case .string(let id)? = object["id"] else { throw .unreadable("deployment without id") }
+        return id
+    }
+
+    /// `GET /deployments/name/{flow}/{deployment}`, or nil when it does not exist.
+    public func deployment(flow: String, name: String) async throws(Failure) -> JSONValue? {
+        do {
+            return try await send("GET", "deployments/name/\(flow.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? flow)/\(name)", body: nil)
+        } catch .status(404, _) {
+            return nil
+        }
+    }
+
+    func send(_ method: String, _ path: String, body: JSONValue?) async throws(Failure) -> JSONValue {
+        var request = URLRequest(url: apiURL.appendingPathComponent(path))
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            var writer = JSONWriter()
+            writer.value(body)
+            request.httpBody = Data(writer.bytes)
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let data: Data
+            let response: URLResponse
+            do {
+                (data, response) = try await URLSession.shared.data(for: request)
+            } catch {
+                if attempt <= retries, (error as NSError).code == NSURLErrorNetworkConnectionLost {
+                    try? await Task.sleep(nanoseconds: UInt64(attempt) * 300_000_000)
+                    continue
+                }
+                throw .unreachable("\(apiURL.absoluteString): \(error.localizedDescription)")
+            }
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if status >= 500 && attempt <= retries {
+                try? await Task.sleep(nanoseconds: UInt64(attempt) * 300_000_000)
+                continue
+            }
+            let json = data.isEmpty ? JSONValue.null : ((try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self)))
+            guard (200..<300).contains(status) else {
+                var detail = String(decoding: data, as: UTF8.self)
+                if case .object(let object) = json, let value = object["detail"] {
+                    if case .string(let text) = value { detail = text } else { detail = "\(value)" }
+                }
+                throw .status(status, detail: detail)
+            }
+            return json
+        }
+    }
+}
