@@ -49,6 +49,7 @@ public actor PrefectServer {
         throw TestFailure("prefect server did not answer /api/health within 150 s")
     }
 
+    /// A port the kernel just handed out on 127.0.0.1 (bound to 0, then closed).
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }

@@ -33,7 +33,11 @@ struct BuildCommandsTests {
         // Record the built manifest as the live release r1 (the format the release engine writes).
         #expect(try ProcessRunner.crank(["build", "--env", "dev", "-C", tree.root], environment: Self.environment).status == 0)
         let manifest = try String(contentsOfFile: tree.path(".crank/build/dev/manifest.json"), encoding: .utf8)
-        try tree.write(".crank/state/dev/releases/r1.json", "{\"format\": 1, \"id\": \"r1\", \"status\": \"live\", \"manifest\": \(manifest)}")
+        try tree.write(".crank/state/dev/releases/r1.json", """
+            {"format": 1, "id": "r1", "environment": "dev", "status": "live", "created_at": "2026-11-23T08:00:00Z",
+             "user": "test", "host": "test", "git_sha": null, "tag": "t", "reason": null, "config_hash": "x",
+             "secrets": [], "failure": null, "manifest": \(manifest)}
+            """)
         try tree.write(".crank/state/dev/live", "r1\n")
         let same = try ProcessRunner.crank(["plan", "--env", "dev", "--detailed-exitcode", "-C", tree.root], environment: Self.environment)
         #expect(same.status == 0, "\(same.stdout)")

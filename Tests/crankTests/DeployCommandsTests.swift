@@ -29,8 +29,8 @@ struct DeployProject {
     let token = "tok-\(UUID().uuidString)"
 
     init() throws {
-        web = try FreePort.next()
-        worker = try FreePort.next()
+        web = try PrefectServer.freePort()
+        worker = try PrefectServer.freePort()
         tree = try TemporaryTree([
             "service.py": Self.service,
             "crank.yaml": """
@@ -72,23 +72,6 @@ struct DeployProject {
 
     func cleanUp() {
         _ = try? crank(["clean", "--env", "dev", "--yes"])
-    }
-}
-
-enum FreePort {
-    /// A port the kernel just handed out on 127.0.0.1 (bound to 0, then closed).
-    static func next() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

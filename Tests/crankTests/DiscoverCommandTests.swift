@@ -131,3 +131,16 @@ struct DiscoverCommandTests {
         #expect(output.stderr.contains("error: secret.py: cannot read file: Permission denied [unreadable-file]"))
     }
 }
+
+@Suite("crank discover with a broken crank.yaml")
+struct DiscoverBrokenConfigTests {
+    @Test("an unreadable crank.yaml is a warning, not a silent fallback; the root is still scanned")
+    func brokenConfig() throws {
+        let tree = try TemporaryTree(["crank.yaml": "project: [unclosed\n", "flows/a.py": "from prefect import flow\n@flow\ndef a(): pass\n"])
+        let output = try ProcessRunner.crank(["discover", "-C", tree.root])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("flows/a.py:a"))
+        #expect(output.stderr.hasPrefix("warning: crank.yaml cannot be read"))
+        #expect(output.stderr.contains("hint: `crank validate` lists the errors"))
+    }
+}

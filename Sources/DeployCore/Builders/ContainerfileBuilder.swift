@@ -37,10 +37,7 @@ public struct ContainerfileBuilder {
         } else {
             values["REQUIREMENTS"] = ""
         }
-        var writer = JSONWriter()
-        writer.value(.array(command.map(JSONValue.string)))
-        values["COMMAND"] = String(decoding: writer.bytes, as: UTF8.self).split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " ")
-            .replacingOccurrences(of: "[ ", with: "[").replacingOccurrences(of: " ]", with: "]")
+        values["COMMAND"] = JSONWriter.compactText(.array(command.map(JSONValue.string)))
         var output = ""
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {

@@ -37,18 +37,6 @@ enum ModuleBinding: Equatable {
 }
 
 extension FlowParser {
-    /// Reads `a.b.c` starting at `index`; returns the dotted text and the index after it.
-    func dottedName(at index: Int, limit: Int) -> (name: String, next: Int)? {
-        guard index < limit, view.kind(index) == .name else { return nil }
-        var name = view.text(index)
-        var next = index + 1
-        while next + 1 < limit, view.is(next, "."), view.kind(next + 1) == .name {
-            name += "." + view.text(next + 1)
-            next += 2
-        }
-        return (name, next)
-    }
-
     /// The module a dotted name at `index` names, as far as flows care, without building
     /// the dotted string: `prefect`, `prefect.flows` or something else. Returns the index after it.
     func moduleBinding(at index: Int, limit: Int) -> (binding: ModuleBinding, next: Int)? {

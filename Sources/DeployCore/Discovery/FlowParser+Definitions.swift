@@ -31,7 +31,7 @@ extension FlowParser {
     /// For a decorator that resolves to `prefect.flow`: the token range of its call
     /// arguments (empty without parentheses). Nil for any other decorator.
     func flowDecoratorArguments(_ range: Range<Int>) -> Range<Int>?? {
-        guard let (_, next) = dottedName(at: range.lowerBound, limit: range.upperBound) else { return nil }
+        guard let (_, next) = moduleBinding(at: range.lowerBound, limit: range.upperBound) else { return nil }
         var binding = bindings[view.text(range.lowerBound)] ?? .other
         var index = range.lowerBound + 1
         while index < next {

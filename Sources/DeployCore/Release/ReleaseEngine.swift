@@ -84,7 +84,7 @@ public struct ReleaseEngine: Sendable {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
                                   deployments: desired.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }, failure: nil)
         }
-        let id = (store as? FileStateStore)?.nextID(environment: environment) ?? "r\((store.releases(environment: environment).map(\.number).max() ?? 0) + 1)"
+        let id = "r\((store.releases(environment: environment).map(\.number).max() ?? 0) + 1)"
         var manifestJSON = manifest
         manifestJSON.entries = desired.map { deployment in
             manifest.entries.first { $0.deployment.name == deployment.name }

@@ -50,10 +50,6 @@ public struct FileStateStore: StateStore {
         return releases(environment: environment).first { $0.id == id }
     }
 
-    public func nextID(environment: String) -> String {
-        "r\((releases(environment: environment).map(\.number).max() ?? 0) + 1)"
-    }
-
     public func save(_ release: ReleaseRecord) throws {
         let data = try Self.encoder.encode(release)
         try AtomicFile.write(data, to: "\(base(release.environment))/releases/\(release.id).json")

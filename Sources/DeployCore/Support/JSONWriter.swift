@@ -12,8 +12,19 @@ public struct JSONWriter {
     private var sink: (([UInt8]) -> Void)?
     static let flushThreshold = 1 << 20
 
+    /// One line instead of indented lines (`["a", "b"]`, `{"k": 1}`).
+    private var compact = false
+
     public init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
+    }
+
+    /// `value` as single-line JSON text.
+    public static func compactText(_ value: JSONValue) -> String {
+        var writer = JSONWriter()
+        writer.compact = true
+        writer.value(value)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// A writer that hands its output to `sink` in pieces of about 1 MB (call `finish()`).
@@ -196,12 +207,16 @@ public struct JSONWriter {
 
     mutating func separate() {
         flushIfLarge()
-        if needsComma[needsComma.count - 1] { bytes.append(0x2C) }
+        if needsComma[needsComma.count - 1] {
+            bytes.append(0x2C)
+            if compact { bytes.append(0x20) }
+        }
         needsComma[needsComma.count - 1] = true
         newline()
     }
 
     private mutating func newline() {
+        guard !compact else { return }
         bytes.append(0x0A)
         for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
     }

@@ -57,20 +57,8 @@ public enum YAMLText {
         }
     }
 
+    /// JSON scalars are valid YAML flow scalars (strings double-quoted, escapes JSON's).
     static func scalarText(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text):
-            var writer = JSONWriter()
-            writer.string(text)
-            return String(decoding: writer.bytes, as: UTF8.self)
-        case .int(let number): return String(number)
-        case .double(let number): return String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return "null"
-        case .array, .object:
-            var writer = JSONWriter()
-            writer.value(value)
-            return String(decoding: writer.bytes, as: UTF8.self).split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " ")
-        }
+        JSONWriter.compactText(value)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeployCore
+import Foundation
 
 extension Crank {
     struct Discover: AsyncParsableCommand {
@@ -24,11 +25,17 @@ extension Crank {
         func run() async throws {
             let root = global.resolvedRoot()
             // With no PATH, crank.yaml's `flows.paths` / `flows.exclude` say where to look.
-            let settings = ConfigLoader(root: root).load(environment: nil).0?.config.flows
+            let terminal = Terminal()
+            let (loaded, issues) = ConfigLoader(root: root).load(environment: nil)
+            let settings = loaded?.config.flows
+            if !global.json, paths.isEmpty, loaded == nil, !issues.isEmpty,
+               FileManager.default.fileExists(atPath: root + "/" + ProjectRoot.configFileName) {
+                terminal.warning("crank.yaml cannot be read, so its flows.paths/flows.exclude are not applied; scanning the project root",
+                                 hint: "`crank validate` lists the errors")
+            }
             let report = FlowDiscovery.discover(
                 root: root, paths: paths.isEmpty ? (settings?.paths ?? []).map { root + "/" + $0 } : paths,
                 excludes: excludes + (settings?.exclude ?? []), currentDirectory: global.currentDirectory)
-            let terminal = Terminal()
             if global.json {
                 terminal.printDocument(report)
             } else {

@@ -24,10 +24,8 @@ extension Crank {
                 terminal.error(error.message, hint: error.hint)
                 throw ExitCode(1)
             }
-            let store = FileReleaseStore(directory: effective.root + "/.crank/state")
-            let live = store.liveRelease(environment: environment.env).map { release in
-                (id: release.id, deployments: BuildManifest.deployments(in: release.manifest) ?? [])
-            }
+            let store = FileStateStore(directory: ReleaseSession.stateDirectory(root: effective.root))
+            let live = store.live(environment: environment.env).map { (id: $0.id, deployments: $0.deployments) }
             let diff = PlanDiff.compute(environment: environment.env, desired: manifest.entries.map(\.deployment), live: live)
             if global.json {
                 try terminal.printJSON(diff)
