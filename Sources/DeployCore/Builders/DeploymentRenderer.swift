@@ -44,6 +44,9 @@ public struct DeploymentRenderer {
             spec["tags"] = .array((deployment.tags + ["crank", "crank-env:\(inputs.environmentName)"]).map(JSONValue.string))
             let pool = deployment.workPool ?? inputs.environment?.prefectWorkPool
             spec["work_pool"] = pool.map(JSONValue.string) ?? .null
+            if target == .prefect {
+                PrefectRendering.add(deployment, flow: flow, inputs: inputs, to: &spec)
+            }
             if target == .local, deployment.kind == .python, let api = inputs.environment?.prefectAPIURL {
                 // A local environment serves the flow with Prefect (`prefect flow serve`), supervised like a worker.
                 let interpreter = inputs.effective.config.python.interpreter

@@ -26,6 +26,7 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case invalidCron = "invalid-cron"
         case invalidSchedule = "invalid-schedule"
         case portClash = "port-clash"
+        case targetMismatch = "target-mismatch"
         case unsetVariable = "unset-variable"
         case missingSecret = "missing-secret"
         case flowFile = "flow-file"

@@ -41,6 +41,9 @@ public struct EnvironmentSpec: Equatable, Sendable {
     public var target: TargetKind
     public var prefectAPIURL: String?
     public var prefectWorkPool: String?
+    public var prefectWorkQueue: String?
+    /// The name of the secret holding a Prefect Cloud API key (sent as a bearer token).
+    public var prefectAPIKeySecret: String?
     public var containerEngine: String?
     public var registry: String?
     public var baseImage: String?
@@ -64,6 +67,9 @@ public struct DeploymentSpec: Equatable, Sendable {
     public var schedule: Schedule?
     public var tags: [String] = []
     public var workPool: String?
+    public var workQueue: String?
+    /// A flow run `crank deploy` waits for after registering (Prefect environments).
+    public var smoke: SmokeCheck?
     public var command: [String]?
     public var port: Int?
     public var env: [String: String] = [:]
@@ -88,6 +94,17 @@ public struct Schedule: Equatable, Sendable, Codable {
         self.cron = cron
         self.interval = interval
         self.timezone = timezone
+    }
+}
+
+/// `smoke:` — parameters for a flow run that must reach COMPLETED within `timeout` seconds.
+public struct SmokeCheck: Equatable, Sendable, Codable {
+    public var parameters: [String: JSONValue] = [:]
+    public var timeout = 600
+
+    public init(parameters: [String: JSONValue] = [:], timeout: Int = 600) {
+        self.parameters = parameters
+        self.timeout = timeout
     }
 }
 

@@ -3,7 +3,7 @@ struct ProjectConfigDecoder {
     static let topKeys = ["project", "flows", "python", "templates", "deployments", "environments"]
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
-        "command", "port", "env", "health", "requires", "secrets",
+        "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
     ]
     static let environmentKeys = ["target", "prefect", "container", "env"]
 
@@ -60,6 +60,20 @@ struct ProjectConfigDecoder {
         }
         spec.tags = reader.strings(node["tags"], path: key("tags")) ?? []
         spec.workPool = reader.string(node["work_pool"], path: key("work_pool"))
+        spec.workQueue = reader.string(node["work_queue"], path: key("work_queue"))
+        if let smoke = node["smoke"], smoke.value != .null,
+           let smokeNode = reader.map(smoke, path: key("smoke"), keys: ["parameters", "timeout"]) {
+            var check = SmokeCheck()
+            if let parameters = smokeNode["parameters"], parameters.value != .null {
+                if let entries = parameters.entries {
+                    for parameter in entries { check.parameters[parameter.key] = parameter.value.json }
+                } else {
+                    reader.wrongType(parameters, path: key("smoke.parameters"), expected: "a map of parameter names to values")
+                }
+            }
+            check.timeout = reader.int(smokeNode["timeout"], path: key("smoke.timeout"), range: 1...86_400) ?? check.timeout
+            spec.smoke = check
+        }
         spec.command = reader.strings(node["command"], path: key("command"))
         spec.port = reader.int(node["port"], path: key("port"), range: 1...65535)
         spec.env = reader.stringMap(node["env"], path: key("env")) ?? [:]
@@ -106,9 +120,11 @@ struct ProjectConfigDecoder {
         }
         var spec = EnvironmentSpec(name: entry.key, target: target)
         if let prefect = node["prefect"], prefect.value != .null,
-           reader.map(prefect, path: path + ".prefect", keys: ["api_url", "work_pool"]) != nil {
+           reader.map(prefect, path: path + ".prefect", keys: ["api_url", "work_pool", "work_queue", "api_key_secret"]) != nil {
             spec.prefectAPIURL = reader.string(prefect["api_url"], path: path + ".prefect.api_url")
             spec.prefectWorkPool = reader.string(prefect["work_pool"], path: path + ".prefect.work_pool")
+            spec.prefectWorkQueue = reader.string(prefect["work_queue"], path: path + ".prefect.work_queue")
+            spec.prefectAPIKeySecret = reader.string(prefect["api_key_secret"], path: path + ".prefect.api_key_secret")
         }
         if let container = node["container"], container.value != .null,
            reader.map(container, path: path + ".container", keys: ["engine", "registry", "base_image"]) != nil {

@@ -2,7 +2,7 @@ import Foundation
 
 /// The per-environment deploy lock: a file created with O_EXCL holding who took it. A
 /// stale lock (its pid is dead on this host, or it is past its TTL) is taken over.
-public struct DeployLock: Sendable {
+public struct DeployLock: EnvironmentLock {
     public struct Holder: Equatable, Sendable, Codable {
         public var pid: Int32
         public var host: String
@@ -21,6 +21,8 @@ public struct DeployLock: Sendable {
     public enum Failure: Error, Equatable {
         case held(Holder)
         case cannotWrite(String)
+        /// The server keeping the lock (Prefect) did not answer.
+        case unreachable(String)
     }
 
     public let path: String
@@ -34,43 +36,26 @@ public struct DeployLock: Sendable {
         FileManager.default.contents(atPath: path).flatMap { try? FileStateStore.decoder.decode(Holder.self, from: $0) }
     }
 
-    public func isStale(_ holder: Holder) -> Bool {
-        if Date().timeIntervalSince(holder.since) > Double(holder.ttlSeconds) { return true }
-        return holder.host == Identity.host && kill(holder.pid, 0) != 0 && errno == ESRCH
-    }
-
-    /// Takes the lock, waiting up to `wait` seconds for a live holder. Returns the stale
-    /// holder it took over, if any (the caller audits that).
     public func acquire(command: String, wait: TimeInterval) async throws(Failure) -> Holder? {
-        let deadline = Date().addingTimeInterval(wait)
-        let me = Holder(pid: getpid(), host: Identity.host, user: Identity.user, command: command, since: Date(), ttlSeconds: Self.defaultTTL)
         let data: Data
-        do { data = try FileStateStore.encoder.encode(me) } catch { throw .cannotWrite("\(error)") }
-        var tookOver: Holder?
-        while true {
+        do { data = try FileStateStore.encoder.encode(Holder.current(command: command)) } catch { throw .cannotWrite("\(error)") }
+        return try await LockAcquisition.run(wait: wait, tryCreate: { () throws(Failure) -> Bool in
             do {
                 try AtomicFile.write(data, to: path, overwrite: false)
-                return tookOver
+                return true
             } catch {
-                // .exists: held — take it over if stale, else wait or give up.
-                if case .cannotWrite(_, let reason) = error { throw .cannotWrite(reason) }
+                // .exists: held — the loop takes it over if stale, else waits or gives up.
+                if case AtomicFile.Failure.cannotWrite(_, let reason) = error { throw .cannotWrite(reason) }
+                return false
             }
-            guard let current = holder() else { continue }
-            if isStale(current) {
-                try? FileManager.default.removeItem(atPath: path)
-                tookOver = current
-                continue
-            }
-            guard Date() < deadline else { throw .held(current) }
-            try? await Task.sleep(nanoseconds: 200_000_000)
-        }
+        }, holder: { holder() }, remove: { try? FileManager.default.removeItem(atPath: path) })
     }
 
     /// Releases the lock if this process holds it (or `force`).
     @discardableResult
     public func release(force: Bool = false) -> Bool {
         guard let current = holder() else { return false }
-        guard force || (current.pid == getpid() && current.host == Identity.host) else { return false }
+        guard force || current.isMine else { return false }
         return (try? FileManager.default.removeItem(atPath: path)) != nil
     }
 }

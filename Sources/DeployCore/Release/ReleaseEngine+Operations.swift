@@ -24,8 +24,7 @@ public struct EnvironmentStatus: Equatable, Sendable, Codable {
 extension ReleaseEngine {
     /// Re-applies a recorded release (default: the one live before the current one), gated.
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
-        let releases = store.releases(environment: environment)
-        let live = store.live(environment: environment)
+        let (releases, live) = try await history()
         let restorable = releases.filter { $0.id != live?.id && ($0.status == .superseded || $0.status == .rolledBack || $0.status == .live)
             && SourceSnapshot.exists(root: root, environment: environment, release: $0.id) }
         let target: ReleaseRecord
@@ -54,12 +53,12 @@ extension ReleaseEngine {
         do {
             if var current = live {
                 current.status = .rolledBack
-                try store.save(current)
+                try await store.save(current)
             }
             var restored = target
             restored.status = .live
-            try store.save(restored)
-            try store.setLive(environment: environment, id: target.id)
+            try await store.save(restored)
+            try await store.setLive(environment: environment, id: target.id)
         } catch {
             throw .state("cannot record the rollback: \(error)")
         }
@@ -67,8 +66,8 @@ extension ReleaseEngine {
     }
 
     /// What runs now against what the live release recorded.
-    public func status() async -> EnvironmentStatus {
-        let live = store.live(environment: environment)
+    public func status() async throws(Failure) -> EnvironmentStatus {
+        let live = try await history().live
         var statuses: [DeploymentStatus] = []
         let names = Set((live?.deployments.map(\.name) ?? []) + runtime.records().map(\.deployment)).sorted()
         for name in names {
@@ -97,7 +96,7 @@ extension ReleaseEngine {
 
     /// `crank start|stop|restart`: on deployments of the live release.
     public func lifecycle(_ action: String, names: [String]) async throws(Failure) -> [DeploymentResult] {
-        guard let live = store.live(environment: environment) else { throw .notDeployed }
+        guard let live = try await history().live else { throw .notDeployed }
         let known = live.deployments.map(\.name)
         for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
         let selected = live.deployments.filter { names.contains($0.name) }
@@ -127,16 +126,16 @@ extension ReleaseEngine {
     }
 
     /// `crank clean`: stop every deployment of the environment; nothing is live afterwards.
-    public func clean() throws(Failure) -> [DeploymentResult] {
+    public func clean() async throws(Failure) -> [DeploymentResult] {
         let results = runtime.records().map { record in
             DeploymentResult(name: record.deployment, action: "stop", outcome: runtime.stop(record.deployment) ? "stopped" : "timed out")
         }
         do {
-            if var live = store.live(environment: environment) {
+            if var live = try await store.live(environment: environment) {
                 live.status = .superseded
-                try store.save(live)
+                try await store.save(live)
             }
-            try store.setLive(environment: environment, id: nil)
+            try await store.setLive(environment: environment, id: nil)
         } catch {
             throw .state("cannot clear the live release: \(error)")
         }

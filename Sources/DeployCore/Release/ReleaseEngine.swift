@@ -23,6 +23,10 @@ public struct DeployOptions: Sendable {
     public var jobs = 4
     public var rollbackOnFailure = true
     public var reason: String?
+    /// Prefect: create missing work pools (process or docker) instead of failing.
+    public var createPools = false
+    /// Prefect: delete crank's deployments of the environment that are no longer in config.
+    public var prune = false
     public var arguments: [String] = []
 
     public init() {}
@@ -38,6 +42,9 @@ public struct ReleaseEngine: Sendable {
         case noSuchRelease(String, restorable: [String])
         case nothingToRollBack
         case notDeployed
+        case prefect(PrefectClient.Failure)
+        case missingWorkPool(name: String, type: String)
+        case unsupportedAction(String, reason: String)
     }
 
     public let effective: EffectiveConfig
@@ -69,7 +76,7 @@ public struct ReleaseEngine: Sendable {
                 ? "container deployments need `target: container` (or `kind: python` here)"
                 : "a flow in a local environment is served with `prefect flow serve`, which needs environments.\(environment).prefect.api_url")
         }
-        let live = store.live(environment: environment)
+        let (releases, live) = try await history()
         if !options.only.isEmpty {
             // Deployments left out keep what is live (or stay absent).
             desired = desired.filter { options.only.contains($0.name) }
@@ -84,7 +91,7 @@ public struct ReleaseEngine: Sendable {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
                                   deployments: desired.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }, failure: nil)
         }
-        let id = "r\((store.releases(environment: environment).map(\.number).max() ?? 0) + 1)"
+        let id = "r\((releases.map(\.number).max() ?? 0) + 1)"
         var manifestJSON = manifest
         manifestJSON.entries = desired.map { deployment in
             manifest.entries.first { $0.deployment.name == deployment.name }
@@ -99,7 +106,7 @@ public struct ReleaseEngine: Sendable {
             }, manifest: manifestJSON.json, failure: nil)
         do {
             try SourceSnapshot.create(root: root, environment: environment, release: id)
-            try store.save(record)
+            try await store.save(record)
         } catch {
             throw .state("cannot record release \(id): \(error)")
         }
@@ -114,24 +121,33 @@ public struct ReleaseEngine: Sendable {
             }
             record.status = .failed
             record.failure = failure
-            try? store.save(record)
+            try? await store.save(record)
             return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes, failure: failure)
         }
         for name in removed { runtime.stop(name) }
         do {
             if var previous = live {
                 previous.status = .superseded
-                try store.save(previous)
+                try await store.save(previous)
             }
             record.status = .live
-            try store.save(record)
-            try store.setLive(environment: environment, id: id)
+            try await store.save(record)
+            try await store.setLive(environment: environment, id: id)
         } catch {
             throw .state("cannot mark \(id) live: \(error)")
         }
         let outcomes = results.map(\.result) + removed.map { DeploymentResult(name: $0, action: "delete", outcome: "removed") }
             + desired.filter { !toStart.contains($0.name) }.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }
         return ReleaseOutcome(environment: environment, release: id, status: "live", deployments: outcomes, failure: nil)
+    }
+
+    /// The environment's releases and its live one, from the state store.
+    func history() async throws(Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
+        do {
+            return (try await store.releases(environment: environment), try await store.live(environment: environment))
+        } catch {
+            throw .state("cannot read the release history: \(error)")
+        }
     }
 
     struct Applied: Sendable {

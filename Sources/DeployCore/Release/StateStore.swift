@@ -3,12 +3,12 @@ import Foundation
 /// Release history, the live pointer and the audit log of every environment. A protocol:
 /// the Prefect target keeps history in the server.
 public protocol StateStore: Sendable {
-    func releases(environment: String) -> [ReleaseRecord]
-    func live(environment: String) -> ReleaseRecord?
-    func save(_ release: ReleaseRecord) throws
-    func setLive(environment: String, id: String?) throws
-    func appendAudit(environment: String, _ entry: AuditEntry) throws
-    func audit(environment: String) -> [AuditEntry]
+    func releases(environment: String) async throws -> [ReleaseRecord]
+    func live(environment: String) async throws -> ReleaseRecord?
+    func save(_ release: ReleaseRecord) async throws
+    func setLive(environment: String, id: String?) async throws
+    func appendAudit(environment: String, _ entry: AuditEntry) async throws
+    func audit(environment: String) async throws -> [AuditEntry]
 }
 
 /// The embedded default: `<directory>/<env>/releases/<id>.json`, `<env>/live`,

@@ -39,7 +39,9 @@ public struct ProjectValidator {
                 }
             }
             issues += secretChecks(deployment, path: path)
+            issues += prefectTargetChecks(deployment, path: path)
         }
+        issues += prefectEnvironmentChecks()
         return issues
     }
 

@@ -23,6 +23,8 @@ extension Crank {
         @Option(help: ArgumentHelp("Wait this long for the lock (e.g. 30s, 5m).", valueName: "duration")) var lockWait = "0s"
         @Flag(help: "Leave a failed deployment as it is instead of restoring the previous release.") var noRollback = false
         @Option(help: "Why (recorded with the release and in the audit log).") var reason: String?
+        @Flag(help: "Prefect: create missing work pools (process, or docker for container deployments).") var createPools = false
+        @Flag(help: "Prefect: delete crank's deployments of the environment that are no longer in config.") var prune = false
 
         func validate() throws {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -53,8 +55,8 @@ extension Crank {
                 throw ExitCode(1)
             }
             if dryRun {
-                let live = session.store.live(environment: env)
-                let diff = PlanDiff.compute(environment: env, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+                let diff: PlanDiff
+                do { diff = try await session.engine.plan(manifest) } catch { throw session.fail(error) }
                 if global.json { try terminal.printJSON(diff) } else {
                     terminal.print(PlanRendering.steps(plan, dryRun: true))
                     terminal.print(PlanRendering.diff(diff))
@@ -66,15 +68,17 @@ extension Crank {
             options.jobs = jobs
             options.rollbackOnFailure = !noRollback
             options.reason = reason
+            options.createPools = createPools
+            options.prune = prune
             options.arguments = Array(CommandLine.arguments.dropFirst())
             let outcome: ReleaseOutcome = try await session.locked(command: "crank deploy --env \(env)", wait: Duration.seconds(lockWait) ?? 0) {
                 do {
                     try PlanExecutor(root: session.effective.root, runner: ProcessCommandRunner(), redactor: inputs.redactor).execute(plan, runCommands: false)
                     let outcome = try await session.engine.deploy(manifest, options: options)
-                    session.audit(command: "deploy", arguments: options.arguments, outcome: outcome.status, release: outcome.release)
+                    await session.audit(command: "deploy", arguments: options.arguments, outcome: outcome.status, release: outcome.release)
                     return outcome
                 } catch let failure as ReleaseEngine.Failure {
-                    session.audit(command: "deploy", arguments: options.arguments, outcome: "error", release: nil)
+                    await session.audit(command: "deploy", arguments: options.arguments, outcome: "error", release: nil)
                     throw session.fail(failure)
                 }
             }

@@ -54,15 +54,16 @@ extension Crank {
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             let results: [DeploymentResult] = try await session.locked(command: "crank clean --env \(environment.env)", wait: 0) {
                 do {
-                    let results = try session.engine.clean()
-                    session.audit(command: "clean", arguments: Array(CommandLine.arguments.dropFirst()), outcome: "cleaned", release: nil)
+                    let results = try await session.engine.clean()
+                    await session.audit(command: "clean", arguments: Array(CommandLine.arguments.dropFirst()), outcome: "cleaned", release: nil)
                     return results
                 } catch let failure as ReleaseEngine.Failure {
                     throw session.fail(failure)
                 }
             }
             LifecycleCommand.render(results, json: global.json, terminal: terminal)
-            terminal.note("\(environment.env): \(results.count) deployment\(results.count == 1 ? "" : "s") stopped; nothing is live")
+            let verb = session.target == .prefect ? "deleted from the Prefect server" : "stopped"
+            terminal.note("\(environment.env): \(results.count) deployment\(results.count == 1 ? "" : "s") \(verb); nothing is live")
         }
     }
 }
@@ -70,9 +71,12 @@ extension Crank {
 enum LifecycleCommand {
     static func run(_ action: String, _ global: GlobalOptions, _ environment: EnvironmentOptions, _ selection: SelectionOptions) async throws {
         let terminal = Terminal()
-        var session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-        session.engine.runtime.grace = Duration.seconds(selection.timeout) ?? 10
-        let live = session.store.live(environment: environment.env)
+        let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, grace: Duration.seconds(selection.timeout) ?? 10)
+        let live: ReleaseRecord?
+        do { live = try await session.store.live(environment: environment.env) } catch {
+            terminal.error("cannot read the live release: \(error)", hint: ReleaseSession.prefectHint(environment.env))
+            throw ExitCode(1)
+        }
         let names = selection.all ? (live?.deployments.map(\.name) ?? []) : selection.names
         let results: [DeploymentResult]
         do {
@@ -80,7 +84,7 @@ enum LifecycleCommand {
         } catch {
             throw session.fail(error)
         }
-        session.audit(command: action, arguments: Array(CommandLine.arguments.dropFirst()),
+        await session.audit(command: action, arguments: Array(CommandLine.arguments.dropFirst()),
                       outcome: results.allSatisfy { !$0.outcome.contains("fail") && $0.outcome != "timed out" } ? "ok" : "failed", release: live?.id)
         render(results, json: global.json, terminal: terminal)
         if results.contains(where: { $0.outcome.contains("fail") || $0.outcome == "timed out" }) { throw ExitCode(1) }

@@ -15,11 +15,11 @@ extension Crank {
         func run() async throws {
             let terminal = Terminal()
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-            let holder = session.lock.holder()
+            let holder = try await LockCommand.holder(session)
             if global.json {
-                try terminal.printJSON(["environment": environment.env, "held_by": holder?.description ?? "", "stale": holder.map { session.lock.isStale($0) ? "yes" : "no" } ?? ""])
+                try terminal.printJSON(["environment": environment.env, "held_by": holder?.description ?? "", "stale": holder.map { $0.isStale ? "yes" : "no" } ?? ""])
             } else {
-                terminal.print(holder.map { "\(environment.env) is locked by \($0.description)\(session.lock.isStale($0) ? " (stale)" : "")" } ?? "\(environment.env) is not locked")
+                terminal.print(holder.map { "\(environment.env) is locked by \($0.description)\($0.isStale ? " (stale)" : "")" } ?? "\(environment.env) is not locked")
             }
         }
     }
@@ -38,17 +38,28 @@ extension Crank {
         func run() async throws {
             let terminal = Terminal()
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-            guard let holder = session.lock.holder() else {
+            guard let holder = try await LockCommand.holder(session) else {
                 terminal.print("\(environment.env) is not locked")
                 return
             }
-            guard force || session.lock.isStale(holder) else {
+            guard force || holder.isStale else {
                 terminal.error("\(environment.env) is locked by \(holder.description)", hint: "pass --force --reason '…' if that process is certainly gone")
                 throw ExitCode(3)
             }
-            session.lock.release(force: true)
-            session.audit(command: "lock-break", arguments: [holder.description, reason ?? "stale"], outcome: "released", release: nil)
+            await session.lock.release(force: true)
+            await session.audit(command: "lock-break", arguments: [holder.description, reason ?? "stale"], outcome: "released", release: nil)
             terminal.print("released the lock held by \(holder.description)")
+        }
+    }
+}
+
+enum LockCommand {
+    static func holder(_ session: ReleaseSession) async throws -> DeployLock.Holder? {
+        do {
+            return try await session.lock.holder()
+        } catch {
+            session.terminal.error("cannot read the lock: \(error)", hint: ReleaseSession.prefectHint(session.environment))
+            throw ExitCode(1)
         }
     }
 }

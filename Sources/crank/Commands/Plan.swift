@@ -15,8 +15,8 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let effective = try environment.loadEffective(global: global, terminal: terminal)
-            let pipeline = BuildPipeline(effective: effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let manifest: BuildManifest
             do {
                 manifest = try pipeline.build(selection: .init(python: false, containers: false)).1
@@ -24,9 +24,8 @@ extension Crank {
                 terminal.error(error.message, hint: error.hint)
                 throw ExitCode(1)
             }
-            let store = FileStateStore(directory: ReleaseSession.stateDirectory(root: effective.root))
-            let live = store.live(environment: environment.env).map { (id: $0.id, deployments: $0.deployments) }
-            let diff = PlanDiff.compute(environment: environment.env, desired: manifest.entries.map(\.deployment), live: live)
+            let diff: PlanDiff
+            do { diff = try await session.engine.plan(manifest) } catch { throw session.fail(error) }
             if global.json {
                 try terminal.printJSON(diff)
             } else {

@@ -19,10 +19,10 @@ extension Crank {
             let outcome: ReleaseOutcome = try await session.locked(command: "crank rollback --env \(environment.env)", wait: Duration.seconds(lockWait) ?? 0) {
                 do {
                     let outcome = try await session.engine.rollback(to: release)
-                    session.audit(command: "rollback", arguments: arguments, outcome: outcome.status, release: outcome.release)
+                    await session.audit(command: "rollback", arguments: arguments, outcome: outcome.status, release: outcome.release)
                     return outcome
                 } catch let failure as ReleaseEngine.Failure {
-                    session.audit(command: "rollback", arguments: arguments, outcome: "refused", release: release)
+                    await session.audit(command: "rollback", arguments: arguments, outcome: "refused", release: release)
                     throw session.fail(failure)
                 }
             }
@@ -41,7 +41,7 @@ extension Crank {
         func run() async throws {
             let terminal = Terminal()
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-            let releases = Array(session.store.releases(environment: environment.env).reversed().prefix(max(0, limit)))
+            let releases = Array(try await session.releases().reversed().prefix(max(0, limit)))
             if global.json {
                 try terminal.printJSON(releases.map(HistoryEntry.init))
                 return

@@ -14,7 +14,8 @@ extension Crank {
         func run() async throws {
             let terminal = Terminal()
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-            let status = await session.engine.status()
+            let status: EnvironmentStatus
+            do { status = try await session.engine.status() } catch { throw session.fail(error) }
             if global.json {
                 try terminal.printJSON(status)
             } else {
@@ -42,7 +43,8 @@ extension Crank {
         func run() async throws {
             let terminal = Terminal()
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-            let status = await session.engine.status()
+            let status: EnvironmentStatus
+            do { status = try await session.engine.status() } catch { throw session.fail(error) }
             let checked = status.deployments
             if let junit {
                 let cases = checked.map { deployment -> String in

@@ -83,8 +83,24 @@ public struct PrefectClient: Sendable {
             let json = data.isEmpty ? JSONValue.null : ((try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self)))
             guard (200..<300).contains(status) else {
                 var detail = String(decoding: data, as: UTF8.self)
-                if case .object(let object) = json, let value = object["detail"] {
-                    if case .string(let text) = value { detail = text } else { detail = "\(value)" }
+                if case .object(let object) = json {
+                    if case .string(let text)? = object["detail"] {
+                        detail = text
+                    } else if case .array(let problems)? = object["exception_detail"] ?? object["detail"] {
+                        // FastAPI validation errors: "body.sort: Input should be …".
+                        detail = problems.map { problem -> String in
+                            guard case .object(let item) = problem else { return "\(problem)" }
+                            var location: [String] = []
+                            if case .array(let parts)? = item["loc"] {
+                                location = parts.map { part in
+                                    switch part { case .string(let text): return text; case .int(let number): return String(number); default: return "?" }
+                                }
+                            }
+                            let message: String
+                            if case .string(let text)? = item["msg"] { message = text } else { message = "invalid" }
+                            return "\(location.joined(separator: ".")): \(message)"
+                        }.joined(separator: "; ")
+                    }
                 }
                 throw .status(status, detail: detail)
             }

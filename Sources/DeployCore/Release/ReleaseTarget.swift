@@ -1,0 +1,20 @@
+/// What `crank deploy|rollback|status|start|stop|restart|clean` drive: the local engine
+/// (supervised processes) or the Prefect engine (deployments in a Prefect server).
+public protocol ReleaseTarget: Sendable {
+    /// Told about each deployment as soon as it is done (the CLI prints a line per deployment).
+    var progress: (@Sendable (DeploymentResult) -> Void)? { get set }
+    func plan(_ manifest: BuildManifest) async throws(ReleaseEngine.Failure) -> PlanDiff
+    func deploy(_ manifest: BuildManifest, options: DeployOptions) async throws(ReleaseEngine.Failure) -> ReleaseOutcome
+    func rollback(to requested: String?) async throws(ReleaseEngine.Failure) -> ReleaseOutcome
+    func status() async throws(ReleaseEngine.Failure) -> EnvironmentStatus
+    func lifecycle(_ action: String, names: [String]) async throws(ReleaseEngine.Failure) -> [DeploymentResult]
+    func clean() async throws(ReleaseEngine.Failure) -> [DeploymentResult]
+}
+
+extension ReleaseEngine: ReleaseTarget {
+    /// The desired deployments against the live release's record.
+    public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
+        let live = try await history().live
+        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Crank {
+    struct Smoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run flow deployments of a Prefect environment once and wait for each run to finish.",
+            discussion: """
+                Creates a flow run per deployment and waits for a terminal state; a worker must poll the \
+                deployment's work pool. Parameters default to the deployment's `smoke:` parameters, else its \
+                own. Exit 0 when every run COMPLETED, 1 otherwise.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var environment: EnvironmentOptions
+        @Argument(help: "Deployments to run.") var names: [String]
+        @Option(help: ArgumentHelp("Flow parameters as a JSON object (overrides smoke: parameters).", valueName: "json")) var parameters: String?
+        @Option(help: ArgumentHelp("How long to wait for each run (e.g. 90s, 10m).", valueName: "duration")) var timeout: String?
+
+        func validate() throws {
+            guard !names.isEmpty else { throw ValidationError("name at least one deployment") }
+            if let timeout, Duration.seconds(timeout) == nil { throw ValidationError("--timeout: use a duration such as 90s or 10m") }
+            if let parameters, case .object? = try? JSONDecoder().decode(JSONValue.self, from: Data(parameters.utf8)) {} else if parameters != nil {
+                throw ValidationError("--parameters must be a JSON object, e.g. '{\"batch_size\": 5}'")
+            }
+        }
+
+        func run() async throws {
+            let terminal = Terminal()
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            guard let engine = session.engine as? PrefectReleaseEngine else {
+                terminal.error("`crank smoke` runs Prefect flow deployments; \(environment.env) is a \(session.target.rawValue) environment",
+                               hint: "use a `target: prefect` environment, or `crank health --env \(environment.env)` for services")
+                throw ExitCode(1)
+            }
+            var overrides: [String: JSONValue]?
+            if let parameters, case .object(let values)? = try? JSONDecoder().decode(JSONValue.self, from: Data(parameters.utf8)) { overrides = values }
+            let runs: [SmokeRun]
+            do {
+                runs = try await engine.smoke(names, parameters: overrides, timeout: timeout.flatMap(Duration.seconds))
+            } catch {
+                throw session.fail(error)
+            }
+            await session.audit(command: "smoke", arguments: Array(CommandLine.arguments.dropFirst()),
+                                outcome: runs.allSatisfy(\.passed) ? "passed" : "failed", release: nil)
+            if global.json {
+                try terminal.printJSON(runs)
+            } else {
+                terminal.print(TextTable.render([["DEPLOYMENT", "FLOW RUN", "STATE", "SECONDS", "MESSAGE"]] + runs.map {
+                    [$0.deployment, $0.flowRunID ?? "-", $0.state, String(format: "%.1f", $0.seconds), $0.message ?? ""]
+                }))
+            }
+            if !runs.allSatisfy(\.passed) { throw ExitCode(1) }
+        }
+    }
+}
