@@ -21,8 +21,15 @@ public enum PrefectYAMLBuilder {
 
     static func deployment(_ deployment: RenderedDeployment, inputs: BuildInputs) -> YAMLText.YAMLValue {
         let spec = deployment.spec
-        var jobVariables: YAMLText.Entries = []
-        if let image = spec["image"] { jobVariables.append(("image", .scalar(image))) }
+        var jobVariables: [String: JSONValue] = [:]
+        if case .object(let variables)? = spec["job_variables"] { jobVariables = variables }
+        if jobVariables["image"] == nil, let image = spec["image"] { jobVariables["image"] = image }
+        if case .object(var env)? = jobVariables["env"] {
+            // `prefect deploy` resolves `{{ prefect.blocks.secret.* }}` when it registers, which would
+            // store the value in the deployment: secrets are left to `crank deploy` (see README).
+            for name in deployment.secretNames { env[name] = nil }
+            jobVariables["env"] = env.isEmpty ? nil : .object(env)
+        }
         var entries: YAMLText.Entries = [
             ("name", .scalar(.string(deployment.name))),
             ("version", .scalar(spec["version"] ?? .null)),
@@ -30,12 +37,14 @@ public enum PrefectYAMLBuilder {
             ("description", .scalar(spec["description"] ?? .null)),
             ("entrypoint", .scalar(spec["entrypoint"] ?? .null)),
             ("parameters", .json(spec["parameters"] ?? .object([:]))),
+            ("enforce_parameter_schema", .scalar(spec["enforce_parameter_schema"] ?? .bool(true))),
             ("work_pool", .map([
                 ("name", .scalar(spec["work_pool"] ?? .null)),
-                ("work_queue_name", .scalar(.null)),
-                ("job_variables", .map(jobVariables)),
+                ("work_queue_name", .scalar(spec["work_queue"] ?? .null)),
+                ("job_variables", .json(.object(jobVariables))),
             ])),
         ]
+        if let pull = spec["pull_steps"] { entries.append(("pull", .json(pull))) }
         if case .object(let schedule)? = spec["schedule"] {
             var item: YAMLText.Entries = []
             if let cron = schedule["cron"] { item.append(("cron", .scalar(cron))) }
