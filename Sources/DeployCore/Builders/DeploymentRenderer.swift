@@ -41,7 +41,7 @@ public struct DeploymentRenderer {
             spec["entrypoint"] = .string(flow.entrypoint)
             spec["parameters"] = .object(deployment.parameters)
             spec["schedule"] = deployment.schedule.map(Self.schedule) ?? .null
-            spec["tags"] = .array((deployment.tags + ["crank", "crank-env:\(inputs.environmentName)"]).map(JSONValue.string))
+            spec["tags"] = .array((deployment.tags + PrefectNames.tags(project: inputs.project, environment: inputs.environmentName)).map(JSONValue.string))
             let pool = deployment.workPool ?? inputs.environment?.prefectWorkPool
             spec["work_pool"] = pool.map(JSONValue.string) ?? .null
             if target == .prefect {

@@ -33,6 +33,12 @@ enum PrefectRendering {
 /// Names crank uses for its objects in a Prefect server (artifact keys, block and variable
 /// names): lowercase letters, digits and dashes.
 public enum PrefectNames {
+    /// The tags crank adds to every flow deployment: how it finds its own deployments of one
+    /// project and environment in a shared server.
+    public static func tags(project: String, environment: String) -> [String] {
+        ["crank", "crank-env:\(environment)", "crank-project:\(project)"]
+    }
+
     public static func slug(_ text: String) -> String {
         String(text.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" })
     }

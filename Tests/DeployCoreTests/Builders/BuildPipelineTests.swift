@@ -70,7 +70,7 @@ struct BuildPipelineTests {
         #expect(ingest["name"] as? String == "ingest-daily")
         #expect(ingest["entrypoint"] as? String == "flows/demo.py:ingest")
         #expect((ingest["parameters"] as? [String: String]) == ["source": "s3://bucket"])
-        #expect(ingest["tags"] as? [String] == ["etl", "crank", "crank-env:staging"])
+        #expect(ingest["tags"] as? [String] == ["etl", "crank", "crank-env:staging", "crank-project:demo"])
         #expect((ingest["work_pool"] as? [String: Any])?["name"] as? String == "staging-pool")
         let schedule = try #require((ingest["schedules"] as? [[String: Any]])?.first)
         #expect(schedule["cron"] as? String == "0 6 * * *")

@@ -23,7 +23,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
 
     var environment: String { effective.environment ?? "" }
     var project: String { effective.config.project }
-    var environmentTags: [String] { ["crank", "crank-env:\(environment)"] }
+    var environmentTags: [String] { PrefectNames.tags(project: project, environment: environment) }
 
     /// crank's deployments of this environment in the server now, by name.
     func serverDeployments() async throws(Failure) -> [String: JSONValue] {
