@@ -16,8 +16,10 @@ struct PrefectProject {
     let token = "tok-\(UUID().uuidString)"
     let client: PrefectClient
 
-    static func flows(_ project: String) -> String {
+    static func flows(_ project: String, token: String) -> String {
         """
+        import os
+
         from prefect import flow
 
 
@@ -26,6 +28,8 @@ struct PrefectProject {
             \"\"\"Says hello.\"\"\"
             if name == "fail":
                 raise ValueError("asked to fail")
+            if name == "needs-secret" and os.environ.get("GREET_TOKEN") != "\(token)":
+                raise ValueError("the worker did not resolve the secret")
             return f"hello {name}" * times
 
 
@@ -47,7 +51,7 @@ struct PrefectProject {
             schedule: {cron: "0 6 * * 1-5", timezone: "Europe/Berlin"}
             tags: [demo]
             secrets: [GREET_TOKEN]
-        \(smoke ? "    smoke: {parameters: {name: \"${SMOKE_NAME:-ok}\"}, timeout: 150}\n" : "")\(daily ? """
+        \(smoke ? "    smoke: {parameters: {name: \"${SMOKE_NAME:-needs-secret}\"}, timeout: 150}\n" : "")\(daily ? """
           daily:
             flow: \(project)-report
             parameters: {day: "2026-01-01"}
@@ -67,7 +71,7 @@ struct PrefectProject {
         project = "pt-\(suffix)"
         pool = "pool-\(suffix)"
         tree = try TemporaryTree([
-            "flows/demo.py": Self.flows(project),
+            "flows/demo.py": Self.flows(project, token: token),
             "crank.yaml": Self.config(project, pool: pool, api: self.api.absoluteString, smoke: smoke),
         ])
         client = PrefectClient(apiURL: server)
@@ -103,11 +107,41 @@ struct PrefectProject {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
+    /// Runs `prefect worker start --pool P --run-once` over and over until `body` is done:
+    /// a real worker executes the flow runs crank creates.
+    func withWorker<T>(_ body: () async throws -> T) async throws -> T {
+        let python = try ProcessRunner.prefectPython()
+        let prefect = (python as NSString).deletingLastPathComponent + "/prefect"
+        let home = tree.path(".prefect-worker-home")
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let done = WorkerFlag()
+        let api = api.absoluteString
+        let pool = pool
+        let worker = Task.detached {
+            while !done.isSet {
+                _ = try? ProcessRunner.run(prefect, ["worker", "start", "--pool", pool, "--run-once"],
+                                           environment: ["PREFECT_API_URL": api, "PREFECT_HOME": home])
+            }
+        }
+        defer { done.set() }
+        let result = try await body()
+        done.set()
+        await worker.value
+        return result
+    }
+
     func history() throws -> [[String: Any]] {
         let output = try crank(["history", "--env", "staging", "--json"])
         guard output.status == 0 else { throw TestFailure("history failed: \(output.stderr)") }
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]])
     }
+}
+
+final class WorkerFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 func string(_ value: JSONValue?) -> String? {
@@ -284,5 +318,35 @@ struct PrefectTargetTests {
         #expect(missing.stderr.contains("--create-pools"))
         #expect(try await project.registered().isEmpty)
         #expect(try project.history().isEmpty)
+    }
+
+    @Test("smoke: deploy gates on a flow run a real worker completes (secret resolved); a failing run restores the previous release")
+    func smoke() async throws {
+        let project = try await PrefectProject(smoke: true)
+        #expect(try await project.client.workPool(named: project.pool) == nil)
+        try await project.withWorker {
+            let deploy = try project.crank(["deploy", "--env", "staging", "--create-pools", "--json"])
+            #expect(deploy.status == 0, "\(deploy.stdout)\n\(deploy.stderr)")
+            #expect(deploy.stdout.contains("smoke passed"), "\(deploy.stdout)")
+
+            let failing = try project.crank(["deploy", "--env", "staging", "--json"], ["SMOKE_NAME": "fail", "GREET_NAME": "changed"])
+            #expect(failing.status == 1)
+            let outcome = try failing.jsonObject()
+            #expect(outcome["status"] as? String == "failed")
+            let failure = try #require(outcome["failure"] as? [String: Any])
+            #expect(failure["check"] as? String == "smoke")
+            #expect((failure["observed"] as? String)?.contains("FAILED") == true, "\(failure)")
+            #expect(try await project.deployment("hello")?["parameters"] == .object(["name": .string("crank")]), "restored to r1")
+            #expect(try await project.deployment("hello")?["version"] == .string("r1"))
+            #expect(try project.history().first?["status"] as? String == "failed")
+
+            let smoke = try project.crank(["smoke", "--env", "staging", "hello", "daily", "--timeout", "150s", "--json"])
+            #expect(smoke.status == 0, "\(smoke.stdout)\n\(smoke.stderr)")
+            let runs = try #require(try JSONSerialization.jsonObject(with: Data(smoke.stdout.utf8)) as? [[String: Any]])
+            #expect(runs.map { $0["state"] as? String } == ["COMPLETED", "COMPLETED"])
+            let failed = try project.crank(["smoke", "--env", "staging", "hello", "--parameters", #"{"name": "fail"}"#, "--timeout", "150s"])
+            #expect(failed.status == 1)
+            #expect(failed.stdout.contains("FAILED") && failed.stdout.contains("asked to fail"), "\(failed.stdout)")
+        }
     }
 }

@@ -20,11 +20,14 @@ public struct PlanDiff: Equatable, Sendable, Encodable {
 
     public var environment: String
     @Nullable public var liveRelease: String?
+    /// What the desired state was compared with: the live release's record (local) or
+    /// what a Prefect server has now.
+    public var comparedWith = "the live release"
     public var deployments: [Change]
 
     public var hasChanges: Bool { deployments.contains { $0.action != .unchanged } }
 
-    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", deployments }
+    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments }
 
     public static func compute(environment: String, desired: [RenderedDeployment], live: (id: String, deployments: [RenderedDeployment])?) -> PlanDiff {
         let current = Dictionary((live?.deployments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -19,9 +19,17 @@ extension Crank {
             if global.json {
                 try terminal.printJSON(status)
             } else {
-                let rows = [["DEPLOYMENT", "STATE", "PID", "PORT", "UPTIME", "HEALTH", "DRIFT"]] + status.deployments.map {
-                    [$0.name, $0.state, $0.pid.map(String.init) ?? "-", $0.port.map(String.init) ?? "-",
-                     $0.uptimeSeconds.map { "\($0)s" } ?? "-", $0.health ?? "-", $0.drift ?? "-"]
+                var rows: [[String]]
+                if session.target == .prefect {
+                    rows = [["DEPLOYMENT", "SCHEDULES", "WORKER", "DRIFT"]]
+                    rows += status.deployments.map { [$0.name, $0.state, $0.health ?? "-", $0.drift ?? "-"] }
+                } else {
+                    rows = [["DEPLOYMENT", "STATE", "PID", "PORT", "UPTIME", "HEALTH", "DRIFT"]]
+                    rows += status.deployments.map { deployment -> [String] in
+                        let uptime = deployment.uptimeSeconds.map { "\($0)s" } ?? "-"
+                        return [deployment.name, deployment.state, deployment.pid.map(String.init) ?? "-", deployment.port.map(String.init) ?? "-",
+                                uptime, deployment.health ?? "-", deployment.drift ?? "-"]
+                    }
                 }
                 terminal.print(TextTable.render(rows))
                 terminal.note("\(status.environment): live release \(status.live ?? "none")")

@@ -12,7 +12,7 @@ enum PlanRendering {
     }
 
     static func diff(_ diff: PlanDiff) -> String {
-        var lines = ["Plan for \(diff.environment) (live release: \(diff.liveRelease ?? "none"))"]
+        var lines = ["Plan for \(diff.environment) (live release: \(diff.liveRelease ?? "none"); compared with \(diff.comparedWith))"]
         let symbols: [PlanDiff.Action: String] = [.create: "+", .update: "~", .delete: "-", .unchanged: "="]
         for change in diff.deployments {
             lines.append("  \(symbols[change.action]!) \(change.name)  \(change.action.rawValue)  (\(change.role), \(change.kind))")

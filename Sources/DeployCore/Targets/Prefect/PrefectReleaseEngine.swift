@@ -60,7 +60,10 @@ public struct PrefectReleaseEngine: ReleaseTarget {
             RenderedDeployment(name: name, kind: Self.kind(of: value), role: .flow, target: .prefect, spec: PrefectDeploymentBody.observed(value))
         }
         let wanted = desired.map { RenderedDeployment(name: $0.name, kind: $0.kind, role: $0.role, target: .prefect, spec: PrefectDeploymentBody.desired($0)) }
-        return PlanDiff.compute(environment: environment, desired: wanted, live: (live?.id ?? "server", observed))
+        var diff = PlanDiff.compute(environment: environment, desired: wanted, live: ("", observed))
+        diff.liveRelease = live?.id
+        diff.comparedWith = "the Prefect server at \(client.apiURL.absoluteString)"
+        return diff
     }
 
     static func kind(of server: JSONValue) -> DeploymentKind {
