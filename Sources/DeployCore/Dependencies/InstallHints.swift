@@ -6,8 +6,11 @@ public struct InstallHint: Equatable, Sendable, Codable {
     public var brew: String?
     public var pip: String?
     public var url: String?
+    /// A command that fixes it, whatever the platform (e.g. creating a work pool).
+    public var run: String?
 
-    public init(apt: String? = nil, brew: String? = nil, pip: String? = nil, url: String? = nil) {
+    public init(apt: String? = nil, brew: String? = nil, pip: String? = nil, url: String? = nil, run: String? = nil) {
+        self.run = run
         self.apt = apt
         self.brew = brew
         self.pip = pip
@@ -17,6 +20,7 @@ public struct InstallHint: Equatable, Sendable, Codable {
     /// "apt: …; brew: …; pip: …; see URL"
     public var summary: String {
         var parts: [String] = []
+        if let run { parts.append("run: \(run)") }
         if let apt { parts.append("apt: \(apt)") }
         if let brew { parts.append("brew: \(brew)") }
         if let pip { parts.append("pip: \(pip)") }

@@ -14,12 +14,13 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Argument(help: "Deployments to run.") var names: [String]
+        @Argument(help: "Deployments to run.") var names: [String] = []
+        @Flag(help: "Every deployment of the live release.") var all = false
         @Option(help: ArgumentHelp("Flow parameters as a JSON object (overrides smoke: parameters).", valueName: "json")) var parameters: String?
         @Option(help: ArgumentHelp("How long to wait for each run (e.g. 90s, 10m).", valueName: "duration")) var timeout: String?
 
         func validate() throws {
-            guard !names.isEmpty else { throw ValidationError("name at least one deployment") }
+            guard all != !names.isEmpty else { throw ValidationError("name deployments or pass --all (not both)") }
             if let timeout, Duration.seconds(timeout) == nil { throw ValidationError("--timeout: use a duration such as 90s or 10m") }
             if let parameters, case .object? = try? JSONDecoder().decode(JSONValue.self, from: Data(parameters.utf8)) {} else if parameters != nil {
                 throw ValidationError("--parameters must be a JSON object, e.g. '{\"batch_size\": 5}'")
@@ -38,9 +39,18 @@ extension Crank {
             if let parameters, case .object(let values)? = try? JSONDecoder().decode(JSONValue.self, from: Data(parameters.utf8)) { overrides = values }
             let runs: [SmokeRun]
             do {
-                runs = try await engine.smoke(names, parameters: overrides, timeout: timeout.flatMap(Duration.seconds))
+                var selected = names
+                if all {
+                    let live = try await session.store.live(environment: environment.env)
+                    guard let live else { throw ReleaseEngine.Failure.notDeployed }
+                    selected = live.deployments.map(\.name)
+                }
+                runs = try await engine.smoke(selected, parameters: overrides, timeout: timeout.flatMap(Duration.seconds))
+            } catch let failure as ReleaseEngine.Failure {
+                throw session.fail(failure)
             } catch {
-                throw session.fail(error)
+                terminal.error("cannot read the live release: \(error)", hint: ReleaseSession.prefectHint(environment.env))
+                throw ExitCode(1)
             }
             await session.audit(command: "smoke", arguments: Array(CommandLine.arguments.dropFirst()),
                                 outcome: runs.allSatisfy(\.passed) ? "passed" : "failed", release: nil)

@@ -20,7 +20,8 @@ public struct PrefectClient: Sendable {
     public let apiURL: URL
     /// Bearer token for Prefect Cloud (a secret's value; never printed).
     let apiKey: String?
-    var retries = 3
+    /// Retries after a 5xx answer or a dropped connection (exponential backoff, ~30 s in all).
+    var retries = 7
 
     public init(apiURL: URL, apiKey: String? = nil) {
         self.apiURL = apiURL
@@ -50,6 +51,14 @@ public struct PrefectClient: Sendable {
         }
     }
 
+    /// 0.25 s doubling up to 8 s, ±20% jitter so concurrent requests do not retry in step;
+    /// the server's Retry-After wins when it sends one.
+    static func backoff(attempt: Int, retryAfter: Double?) async {
+        let base = retryAfter ?? min(8, 0.25 * Double(1 << min(attempt - 1, 6)))
+        let delay = base * Double.random(in: 0.8...1.2)
+        try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+    }
+
     func send(_ method: String, _ path: String, body: JSONValue?) async throws(Failure) -> JSONValue {
         var request = URLRequest(url: apiURL.appendingPathComponent(path))
         request.httpMethod = method
@@ -70,14 +79,16 @@ public struct PrefectClient: Sendable {
                 (data, response) = try await URLSession.shared.data(for: request)
             } catch {
                 if attempt <= retries, (error as NSError).code == NSURLErrorNetworkConnectionLost {
-                    try? await Task.sleep(nanoseconds: UInt64(attempt) * 300_000_000)
+                    await Self.backoff(attempt: attempt, retryAfter: nil)
                     continue
                 }
                 throw .unreachable("\(apiURL.absoluteString): \(error.localizedDescription)")
             }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let http = response as? HTTPURLResponse
+            let status = http?.statusCode ?? 0
             if status >= 500 && attempt <= retries {
-                try? await Task.sleep(nanoseconds: UInt64(attempt) * 300_000_000)
+                // A busy server (SQLite answers 503 while the database is locked) or a restart.
+                await Self.backoff(attempt: attempt, retryAfter: http?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init))
                 continue
             }
             let json = data.isEmpty ? JSONValue.null : ((try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self)))
