@@ -9,6 +9,11 @@ enum PrefectRendering {
         spec["work_queue"] = .string(deployment.workQueue ?? environment?.prefectWorkQueue ?? "default")
         spec["parameter_openapi_schema"] = ParameterSchema.generate(for: flow)
         spec["enforce_parameter_schema"] = .bool(true)
+        if (spec["description"] ?? .null) == .null || spec["description"] == .string(""), let description = flow.description {
+            // Prefect registers the flow's own description (`description=`, else its docstring) when a
+            // deployment gives none; crank deploy and the prefect.yaml carry it so both register the same.
+            spec["description"] = .string(description)
+        }
         let directory = deployment.kind == .container ? containerDirectory : inputs.effective.root
         spec["pull_steps"] = .array([.object(["prefect.deployments.steps.set_working_directory": .object(["directory": .string(directory)])])])
         var env = (environment?.env ?? [:]).mapValues { JSONValue.string(inputs.redactor.redact($0)) }

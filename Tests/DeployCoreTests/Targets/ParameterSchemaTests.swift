@@ -18,7 +18,7 @@ struct ParameterSchemaTests {
 
 
         @flow
-        def collections(g: list[str] = [], h: Optional[int] = None, i: dict = {}, j: "int | None" = 3, k: List = None):
+        def collections(g: list[str] = [], h: Optional[int] = None, i: dict = {}, j: "int | None" = 3, k: List = None, m: dict[str, list[int]] = {}):
             pass
 
 
@@ -35,7 +35,8 @@ struct ParameterSchemaTests {
             sys.path.insert(0, sys.argv[1])
             import flows
             from prefect.utilities.callables import parameter_schema
-            print(json.dumps({name: parameter_schema(getattr(flows, name).fn).model_dump() for name in ["simple", "collections", "kinds"]}))
+            # exclude_unset: what RunnerDeployment (and so `prefect deploy`) sends to the server.
+            print(json.dumps({name: parameter_schema(getattr(flows, name).fn).model_dump(exclude_unset=True) for name in ["simple", "collections", "kinds"]}))
             """
         let output = try ProcessRunner.run(try ProcessRunner.prefectPython(), ["-c", script, tree.root])
         #expect(output.status == 0, "\(output.stderr)")

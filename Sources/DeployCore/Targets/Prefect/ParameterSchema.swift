@@ -21,10 +21,11 @@ public enum ParameterSchema {
             }
             properties[parameter.name] = .object(property)
         }
-        return .object([
-            "title": .string("Parameters"), "type": .string("object"), "properties": .object(properties),
-            "required": .array(required), "definitions": .object([:]),
-        ])
+        // What `prefect deploy` sends is `ParameterSchema.model_dump(exclude_unset=True)`:
+        // no `definitions`, and `required` only when some parameter has no default.
+        var result: [String: JSONValue] = ["title": .string("Parameters"), "type": .string("object"), "properties": .object(properties)]
+        if !required.isEmpty { result["required"] = .array(required) }
+        return .object(result)
     }
 
     /// The JSON-schema keywords for a simple annotation (`int`, `list[str]`, `Optional[int]`, …).
@@ -52,7 +53,9 @@ public enum ParameterSchema {
             if let argument { result["items"] = .object(schema(forAnnotation: argument)) } else { result["items"] = .object([:]) }
             return result
         case "dict", "Dict":
-            return ["type": .string("object"), "additionalProperties": .bool(true)]
+            // `dict[str, V]` constrains the values as pydantic does; bare `dict` or `Any` values do not.
+            let values = argument.map { splitTopLevel($0, on: ",") }.flatMap { $0.count == 2 ? schema(forAnnotation: $0[1]) : nil } ?? [:]
+            return ["type": .string("object"), "additionalProperties": values.isEmpty ? .bool(true) : .object(values)]
         default:
             return [:]
         }
