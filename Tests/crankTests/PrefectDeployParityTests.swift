@@ -183,7 +183,7 @@ struct PrefectDeployParityTests {
         #expect(etl["entrypoint"] == .string("flows/etl.py:etl"))
         #expect(etl["description"] == .string("Extract, transform and load the daily batch."))  // the docstring
         #expect(etl["parameters"] == .object(["limit": .int(10), "regions": .array([.string("eu")])]))
-        #expect(etl["tags"] == .array([.string("crank"), .string("crank-env:parity")]))
+        #expect(etl["tags"] == .array([.string("crank"), .string("crank-env:parity"), .string("crank-project:parity")]))
         #expect(etl["work_pool_name"] == .string(project.pool))
         #expect(etl["work_queue_name"] == .string("default"))
         #expect(etl["job_variables"] == .object(["env": .object(["LOG_LEVEL": .string("info")])]))
@@ -201,7 +201,7 @@ struct PrefectDeployParityTests {
         #expect(report["entrypoint"] == .string("flows/report.py:nightly_report"))
         #expect(report["description"] == .string("Hourly report for ops"))
         #expect(report["parameters"] == .object(["recipients": .array([.string("ops@example.com")])]))
-        #expect(report["tags"] == .array(["reports", "nightly", "crank", "crank-env:parity"].map(JSONValue.string)))
+        #expect(report["tags"] == .array(["reports", "nightly", "crank", "crank-env:parity", "crank-project:parity"].map(JSONValue.string)))
         #expect(report["work_queue_name"] == .string("reports"))
         #expect(report["job_variables"] == .object(["env": .object(["LOG_LEVEL": .string("info"), "REPORT_FORMAT": .string("pdf")])]))
         #expect(report["schedules"] == .array([.object(["interval": .int(3600), "timezone": .string("UTC"), "active": .bool(true)])]))

@@ -126,18 +126,25 @@ func withPrefectWorker<T>(api: URL, pool: String, home: String, _ body: (WorkerF
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     let done = WorkerFlag()
     let url = api.absoluteString
-    let worker = Task.detached {
+    // A real thread, not a task: the test's blocking process waits must not starve the worker
+    // loop of the cooperative pool (2 threads on a 2-core machine).
+    let finished = DispatchSemaphore(value: 0)
+    let worker = Thread {
         var runs = 0
         while !done.isSet {
             runs += 1
             let output = try? ProcessRunner.run(prefect, ["worker", "start", "--pool", pool, "--run-once"], environment: ["PREFECT_API_URL": url, "PREFECT_HOME": home])
             done.log = "worker run \(runs): exit \(output?.status ?? -1)\n\(output?.stdout.suffix(1500) ?? "")\n\(output?.stderr.suffix(1500) ?? "")"
         }
+        finished.signal()
     }
+    worker.start()
     defer { done.set() }
     let result = try await body(done)
     done.set()
-    await worker.value
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        Thread { finished.wait(); continuation.resume() }.start()
+    }
     return result
 }
 
