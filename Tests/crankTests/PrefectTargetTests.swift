@@ -395,4 +395,33 @@ struct PrefectTargetTests {
         #expect(smoke.status == 0, "\(smoke.stdout)\n\(smoke.stderr)\n\(log)")
         #expect(smoke.stdout.contains("COMPLETED"))
     }
+
+    @Test("a container flow registers on a docker work pool with its image in job_variables")
+    func containerFlow() async throws {
+        let project = try await PrefectProject()
+        try project.tree.write("crank.yaml", """
+            project: \(project.project)
+            flows: {paths: [flows]}
+            deployments:
+              boxed:
+                kind: container
+                flow: \(project.project)-report
+                parameters: {day: "2026-02-02"}
+            environments:
+              staging:
+                target: prefect
+                prefect: {api_url: "\(project.api.absoluteString)", work_pool: \(project.pool)}
+                container: {registry: registry.example.com/team}
+            """)
+        let deploy = try project.crank(["deploy", "--env", "staging", "--create-pools"])
+        #expect(deploy.status == 0, "\(deploy.stderr)")
+        guard case .object(let pool)? = try await project.client.workPool(named: project.pool) else { throw TestFailure("no pool") }
+        #expect(pool["type"] == .string("docker"))
+        let boxed = try #require(try await project.client.deployment(flow: "\(project.project)-report", name: "boxed"))
+        guard case .object(let object) = boxed, case .object(let variables)? = object["job_variables"], case .string(let image)? = variables["image"] else {
+            throw TestFailure("no image in job_variables: \(boxed)")
+        }
+        #expect(image.hasPrefix("registry.example.com/team/\(project.project)-boxed:"), "\(image)")
+        #expect(object["pull_steps"] == .array([.object(["prefect.deployments.steps.set_working_directory": .object(["directory": .string("/app")])])]))
+    }
 }
