@@ -228,6 +228,14 @@ struct PrefectTargetTests {
         let again = try project.crank(["deploy", "--env", "staging", "--json"])
         #expect(again.status == 0)
         #expect(try again.jsonObject()["status"] as? String == "unchanged")
+
+        // A rotated secret is a change (shown without its value) and reaches the block.
+        let rotated = "rotated-\(UUID().uuidString)"
+        let plan = try project.crank(["plan", "--env", "staging"], ["GREET_TOKEN": rotated])
+        #expect(plan.stdout.contains("secret GREET_TOKEN") && !plan.stdout.contains(rotated), "\(plan.stdout)")
+        #expect(try project.crank(["deploy", "--env", "staging"], ["GREET_TOKEN": rotated]).status == 0)
+        let (_, updated) = try await project.request("GET", "block_types/slug/secret/block_documents/name/\(block)", query: "?include_secrets=true")
+        #expect(String(decoding: updated, as: UTF8.self).contains(rotated))
     }
 
     @Test("update, drift from a hand edit, prune, rollback, pause/resume and clean")

@@ -56,10 +56,19 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         let server = try await serverDeployments()
         let live = try await history().live
         let desired = manifest.entries.map(\.deployment)
+        // Secret values live in Secret blocks: a rotation shows through the fingerprints the
+        // live release recorded ("(changed)", never a value).
+        let recorded = Dictionary((live?.deployments ?? []).map { ($0.name, $0.spec["secret_fingerprints"] ?? .object([:])) }, uniquingKeysWith: { first, _ in first })
         let observed = server.map { name, value in
-            RenderedDeployment(name: name, kind: Self.kind(of: value), role: .flow, target: .prefect, spec: PrefectDeploymentBody.observed(value))
+            var spec = PrefectDeploymentBody.observed(value)
+            spec["secret_fingerprints"] = recorded[name] ?? .object([:])
+            return RenderedDeployment(name: name, kind: Self.kind(of: value), role: .flow, target: .prefect, spec: spec)
         }
-        let wanted = desired.map { RenderedDeployment(name: $0.name, kind: $0.kind, role: $0.role, target: .prefect, spec: PrefectDeploymentBody.desired($0)) }
+        let wanted = desired.map { deployment in
+            var spec = PrefectDeploymentBody.desired(deployment)
+            spec["secret_fingerprints"] = deployment.spec["secret_fingerprints"] ?? .object([:])
+            return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: deployment.role, target: .prefect, spec: spec)
+        }
         var diff = PlanDiff.compute(environment: environment, desired: wanted, live: ("", observed))
         diff.liveRelease = live?.id
         diff.comparedWith = "the Prefect server at \(client.apiURL.absoluteString)"
@@ -84,7 +93,10 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         }
         let server = try await serverDeployments()
         let changed = desired.filter { deployment in
-            server[deployment.name].map { !PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(deployment), PrefectDeploymentBody.observed($0)).isEmpty } ?? true
+            guard let current = server[deployment.name] else { return true }
+            let rotated = (deployment.spec["secret_fingerprints"] ?? .object([:]))
+                != (live?.deployments.first { $0.name == deployment.name }?.spec["secret_fingerprints"] ?? .object([:]))
+            return rotated || !PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(deployment), PrefectDeploymentBody.observed(current)).isEmpty
         }
         let desiredNames = Set(desired.map(\.name))
         let orphans = server.keys.filter { !desiredNames.contains($0) }.sorted()
