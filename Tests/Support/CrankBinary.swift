@@ -78,3 +78,14 @@ private final class DataBox: @unchecked Sendable {
     var data = Data()
     let done = DispatchSemaphore(value: 0)
 }
+
+extension ProcessRunner {
+    /// Runs blocking work (a child process) on its own thread and awaits it, so long process
+    /// waits never hold one of the few threads of Swift's cooperative pool (2 on a 2-core CI
+    /// machine) that other tests — and their timing — depend on.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+}

@@ -64,3 +64,39 @@ public actor PrefectServer {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+extension PrefectServer {
+    /// Runs `body` while no other test uses the server: one SQLite-backed Prefect server on a
+    /// 2-core machine answers 503 (database locked) and times out when several tests register
+    /// deployments and run workers at once. Other suites keep running in parallel.
+    public static func exclusively<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await gate.enter()
+        do {
+            let result = try await body()
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    static let gate = AsyncGate()
+}
+
+/// A FIFO mutex for async code (continuations, not blocked threads).
+public actor AsyncGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    public func enter() async {
+        guard busy else { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    public func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}

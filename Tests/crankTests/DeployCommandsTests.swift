@@ -145,8 +145,11 @@ struct DeployCommandsTests {
     func concurrentDeploys() async throws {
         let project = try DeployProject()
         defer { project.cleanUp() }
-        async let slow = Task.detached { try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "2"]) }.value
-        try await Task.sleep(nanoseconds: 700_000_000)
+        async let slow = ProcessRunner.offPool { try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "2"]) }
+        // Wait until the first deploy holds the lock (not a fixed sleep: a loaded machine is slow).
+        let lock = project.tree.path(".crank/state/dev/lock")
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: lock) { try await Task.sleep(nanoseconds: 50_000_000) }
+        #expect(FileManager.default.fileExists(atPath: lock), "the first deploy never took the lock")
         let second = try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "2"])
         #expect(second.status == 3)
         #expect(second.stderr.contains("error: environment dev is locked by "))

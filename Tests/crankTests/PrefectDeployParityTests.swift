@@ -120,61 +120,63 @@ struct ParityProject {
 struct PrefectDeployParityTests {
     @Test("the prefect.yaml from crank build, deployed by the real `prefect deploy --all`, registers the same deployments as crank deploy")
     func parity() async throws {
-        let project = try ParityProject(api: try await PrefectServer.shared.apiURL())
-        let build = try await project.crank(["build"])
-        #expect(build.status == 0, "\(build.stderr)")
-        let tag = try #require(try build.jsonObject()["tag"] as? String)
-        #expect(tag.hasPrefix("src-"))
+        try await PrefectServer.exclusively {
+            let project = try ParityProject(api: try await PrefectServer.shared.apiURL())
+            let build = try await project.crank(["build"])
+            #expect(build.status == 0, "\(build.stderr)")
+            let tag = try #require(try build.jsonObject()["tag"] as? String)
+            #expect(tag.hasPrefix("src-"))
 
-        // 1. crank's own registration (it creates the work pool), read back, then removed.
-        let deploy = try await project.crank(["deploy", "--create-pools"])
-        #expect(deploy.status == 0, "\(deploy.stderr)")
-        #expect(try deploy.jsonObject()["release"] as? String == "r1")
-        let byCrank = try await project.readBack()
-        for (name, flow) in ParityProject.flows {
-            guard case .object(let object)? = byCrank[name], case .string(let id)? = object["id"] else { throw TestFailure("\(name) has no id") }
-            try await project.client.deleteDeployment(id: id)
-            #expect(try await project.client.deployment(flow: flow, name: name) == nil, "\(flow)/\(name) survived its deletion")
-        }
-
-        // 2. The real Prefect CLI on the generated prefect.yaml.
-        let cli = try await project.prefectDeploy(prefectFile: ".crank/build/parity/prefect.yaml")
-        #expect(cli.status == 0, "prefect deploy failed:\n\(cli.stdout)\n\(cli.stderr)")
-        let byPrefect = try await project.readBack()
-
-        // 3. The version is the only field that legitimately differs.
-        for name in ParityProject.flows.keys.sorted() {
-            guard case .object(let prefect)? = byPrefect[name], case .object(let crank)? = byCrank[name] else { throw TestFailure("\(name) unreadable") }
-            #expect(prefect["version"] == .string(tag), "\(name): prefect deploy carries the build tag")
-            #expect(crank["version"] == .string("r1"), "\(name): crank deploy carries the release id")
-        }
-
-        // 4. crank's projection (what it compares for drift) is equal field by field, and right.
-        for name in ParityProject.flows.keys.sorted() {
-            let prefect = PrefectDeploymentBody.observed(byPrefect[name]!)
-            let crank = PrefectDeploymentBody.observed(byCrank[name]!)
-            #expect(Set(prefect.keys) == ["entrypoint", "parameters", "parameter_openapi_schema", "enforce_parameter_schema", "tags", "description",
-                                          "work_pool_name", "work_queue_name", "job_variables", "schedules", "pull_steps"])
-            for field in prefect.keys.sorted() {
-                #expect(prefect[field] == crank[field], "\(name).\(field): prefect deploy \(prefect[field] ?? .null), crank deploy \(crank[field] ?? .null)")
+            // 1. crank's own registration (it creates the work pool), read back, then removed.
+            let deploy = try await project.crank(["deploy", "--create-pools"])
+            #expect(deploy.status == 0, "\(deploy.stderr)")
+            #expect(try deploy.jsonObject()["release"] as? String == "r1")
+            let byCrank = try await project.readBack()
+            for (name, flow) in ParityProject.flows {
+                guard case .object(let object)? = byCrank[name], case .string(let id)? = object["id"] else { throw TestFailure("\(name) has no id") }
+                try await project.client.deleteDeployment(id: id)
+                #expect(try await project.client.deployment(flow: flow, name: name) == nil, "\(flow)/\(name) survived its deletion")
             }
-        }
-        try expectKnownValues(PrefectDeploymentBody.observed(byPrefect["etl-daily"]!), PrefectDeploymentBody.observed(byPrefect["report-hourly"]!), project)
 
-        // 5. Every other field the server keeps is equal too (paused, path, concurrency, labels, …).
-        for name in ParityProject.flows.keys.sorted() {
-            let prefect = ParityProject.comparable(byPrefect[name]!)
-            let crank = ParityProject.comparable(byCrank[name]!)
-            for field in Set(prefect.keys).union(crank.keys).sorted() {
-                #expect(prefect[field] == crank[field], "\(name).\(field): prefect deploy \(prefect[field] ?? .null), crank deploy \(crank[field] ?? .null)")
+            // 2. The real Prefect CLI on the generated prefect.yaml.
+            let cli = try await project.prefectDeploy(prefectFile: ".crank/build/parity/prefect.yaml")
+            #expect(cli.status == 0, "prefect deploy failed:\n\(cli.stdout)\n\(cli.stderr)")
+            let byPrefect = try await project.readBack()
+
+            // 3. The version is the only field that legitimately differs.
+            for name in ParityProject.flows.keys.sorted() {
+                guard case .object(let prefect)? = byPrefect[name], case .object(let crank)? = byCrank[name] else { throw TestFailure("\(name) unreadable") }
+                #expect(prefect["version"] == .string(tag), "\(name): prefect deploy carries the build tag")
+                #expect(crank["version"] == .string("r1"), "\(name): crank deploy carries the release id")
             }
-        }
 
-        // 6. crank's drift check agrees: Prefect's registration is what crank wants.
-        let plan = try await project.crank(["plan"])
-        #expect(plan.status == 0, "\(plan.stderr)")
-        let actions = try #require(try plan.jsonObject()["deployments"] as? [[String: Any]])
-        #expect(actions.map { $0["action"] as? String } == ["unchanged", "unchanged"], "\(plan.stdout)")
+            // 4. crank's projection (what it compares for drift) is equal field by field, and right.
+            for name in ParityProject.flows.keys.sorted() {
+                let prefect = PrefectDeploymentBody.observed(byPrefect[name]!)
+                let crank = PrefectDeploymentBody.observed(byCrank[name]!)
+                #expect(Set(prefect.keys) == ["entrypoint", "parameters", "parameter_openapi_schema", "enforce_parameter_schema", "tags", "description",
+                                              "work_pool_name", "work_queue_name", "job_variables", "schedules", "pull_steps"])
+                for field in prefect.keys.sorted() {
+                    #expect(prefect[field] == crank[field], "\(name).\(field): prefect deploy \(prefect[field] ?? .null), crank deploy \(crank[field] ?? .null)")
+                }
+            }
+            try expectKnownValues(PrefectDeploymentBody.observed(byPrefect["etl-daily"]!), PrefectDeploymentBody.observed(byPrefect["report-hourly"]!), project)
+
+            // 5. Every other field the server keeps is equal too (paused, path, concurrency, labels, …).
+            for name in ParityProject.flows.keys.sorted() {
+                let prefect = ParityProject.comparable(byPrefect[name]!)
+                let crank = ParityProject.comparable(byCrank[name]!)
+                for field in Set(prefect.keys).union(crank.keys).sorted() {
+                    #expect(prefect[field] == crank[field], "\(name).\(field): prefect deploy \(prefect[field] ?? .null), crank deploy \(crank[field] ?? .null)")
+                }
+            }
+
+            // 6. crank's drift check agrees: Prefect's registration is what crank wants.
+            let plan = try await project.crank(["plan"])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let actions = try #require(try plan.jsonObject()["deployments"] as? [[String: Any]])
+            #expect(actions.map { $0["action"] as? String } == ["unchanged", "unchanged"], "\(plan.stdout)")
+        }
     }
 
     /// What Prefect registered, checked against the project itself (so equal-but-wrong fails).
