@@ -50,18 +50,7 @@ extension ReleaseEngine {
             return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: outcomes, failure: failure)
         }
         for record in runtime.records() where !wanted.contains(where: { $0.name == record.deployment }) { runtime.stop(record.deployment) }
-        do {
-            if var current = live {
-                current.status = .rolledBack
-                try await store.save(current)
-            }
-            var restored = target
-            restored.status = .live
-            try await store.save(restored)
-            try await store.setLive(environment: environment, id: target.id)
-        } catch {
-            throw .state("cannot record the rollback: \(error)")
-        }
+        try await ledger.promote(target, previous: live, previousBecomes: .rolledBack)
         return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result), failure: nil)
     }
 
@@ -130,15 +119,7 @@ extension ReleaseEngine {
         let results = runtime.records().map { record in
             DeploymentResult(name: record.deployment, action: "stop", outcome: runtime.stop(record.deployment) ? "stopped" : "timed out")
         }
-        do {
-            if var live = try await store.live(environment: environment) {
-                live.status = .superseded
-                try await store.save(live)
-            }
-            try await store.setLive(environment: environment, id: nil)
-        } catch {
-            throw .state("cannot clear the live release: \(error)")
-        }
+        try await ledger.clear()
         return results
     }
 }

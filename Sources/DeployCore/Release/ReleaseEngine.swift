@@ -91,22 +91,10 @@ public struct ReleaseEngine: Sendable {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
                                   deployments: desired.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }, failure: nil)
         }
-        let id = "r\((releases.map(\.number).max() ?? 0) + 1)"
-        var manifestJSON = manifest
-        manifestJSON.entries = desired.map { deployment in
-            manifest.entries.first { $0.deployment.name == deployment.name }
-                ?? BuildManifest.Entry(deployment: deployment, artifacts: [], commands: [])
-        }
-        var record = ReleaseRecord(
-            id: id, environment: environment, status: .pending, createdAt: Date(), user: Identity.user, host: Identity.host,
-            gitSHA: manifest.revision.gitSHA, tag: manifest.revision.tag, reason: options.reason,
-            configHash: SHA256.hex(manifestJSON.text), secrets: desired.flatMap { spec -> [String] in
-                if case .array(let names)? = spec.spec["secrets"] { return names.compactMap { if case .string(let n) = $0 { return n } else { return nil } } }
-                return []
-            }, manifest: manifestJSON.json, failure: nil)
+        let record = try await ledger.open(after: releases, manifest: manifest, desired: desired, reason: options.reason)
+        let id = record.id
         do {
             try SourceSnapshot.create(root: root, environment: environment, release: id)
-            try await store.save(record)
         } catch {
             throw .state("cannot record release \(id): \(error)")
         }
@@ -119,35 +107,20 @@ public struct ReleaseEngine: Sendable {
             if options.rollbackOnFailure {
                 outcomes = await restore(toStart, previous: live, results: outcomes)
             }
-            record.status = .failed
-            record.failure = failure
-            try? await store.save(record)
+            await ledger.fail(record, failure)
             return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes, failure: failure)
         }
         for name in removed { runtime.stop(name) }
-        do {
-            if var previous = live {
-                previous.status = .superseded
-                try await store.save(previous)
-            }
-            record.status = .live
-            try await store.save(record)
-            try await store.setLive(environment: environment, id: id)
-        } catch {
-            throw .state("cannot mark \(id) live: \(error)")
-        }
+        try await ledger.promote(record, previous: live, previousBecomes: .superseded)
         let outcomes = results.map(\.result) + removed.map { DeploymentResult(name: $0, action: "delete", outcome: "removed") }
             + desired.filter { !toStart.contains($0.name) }.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }
         return ReleaseOutcome(environment: environment, release: id, status: "live", deployments: outcomes, failure: nil)
     }
 
-    /// The environment's releases and its live one, from the state store.
+    var ledger: ReleaseLedger { ReleaseLedger(store: store, environment: environment) }
+
     func history() async throws(Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
-        do {
-            return (try await store.releases(environment: environment), try await store.live(environment: environment))
-        } catch {
-            throw .state("cannot read the release history: \(error)")
-        }
+        try await ledger.history()
     }
 
     struct Applied: Sendable {
@@ -157,23 +130,10 @@ public struct ReleaseEngine: Sendable {
 
     /// Starts deployments with at most `jobs` at a time; each is gated on its health check.
     func apply(_ deployments: [RenderedDeployment], release: String, directory: String, jobs: Int) async -> [Applied] {
-        await withTaskGroup(of: (Int, Applied).self) { group in
-            var results = [Applied?](repeating: nil, count: deployments.count)
-            var next = 0
-            func add() {
-                guard next < deployments.count else { return }
-                let index = next
-                let deployment = deployments[index]
-                next += 1
-                group.addTask { (index, await self.replace(deployment, release: release, directory: directory)) }
-            }
-            for _ in 0..<max(1, jobs) { add() }
-            for await (index, applied) in group {
-                results[index] = applied
-                progress?(applied.result)
-                add()
-            }
-            return results.compactMap { $0 }
+        await boundedConcurrency(deployments, jobs: jobs) { deployment in
+            let applied = await self.replace(deployment, release: release, directory: directory)
+            self.progress?(applied.result)
+            return applied
         }
     }
 

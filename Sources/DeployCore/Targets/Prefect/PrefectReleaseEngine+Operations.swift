@@ -27,16 +27,7 @@ extension PrefectReleaseEngine {
         }
         let names = Set(wanted.map(\.name))
         let removed = await delete(server.filter { !names.contains($0.key) }.compactMap { name, value in Self.identifier(value).map { (name, $0) } }, action: "delete")
-        try await record {
-            if var current = live {
-                current.status = .rolledBack
-                try await store.save(current)
-            }
-            var restored = target
-            restored.status = .live
-            try await store.save(restored)
-            try await store.setLive(environment: environment, id: target.id)
-        }
+        try await ledger.promote(target, previous: live, previousBecomes: .rolledBack)
         return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result) + removed, failure: nil)
     }
 
@@ -74,7 +65,7 @@ extension PrefectReleaseEngine {
         for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
         let server = try await serverDeployments()
         let paused = action == "stop"
-        return await Self.bounded(names.sorted(), jobs: 8) { name in
+        return await boundedConcurrency(names.sorted(), jobs: 8) { name in
             guard let id = Self.identifier(server[name]) else {
                 return DeploymentResult(name: name, action: action, outcome: "failed", detail: "not in the Prefect server; `crank deploy` registers it")
             }
@@ -91,14 +82,7 @@ extension PrefectReleaseEngine {
     public func clean() async throws(Failure) -> [DeploymentResult] {
         let server = try await serverDeployments()
         let results = await delete(server.sorted { $0.key < $1.key }.compactMap { name, value in Self.identifier(value).map { (name, $0) } }, action: "delete")
-        let live = try await history().live
-        try await record {
-            if var live {
-                live.status = .superseded
-                try await store.save(live)
-            }
-            try await store.setLive(environment: environment, id: nil)
-        }
+        try await ledger.clear()
         return results
     }
 }

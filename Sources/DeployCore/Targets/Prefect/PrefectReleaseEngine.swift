@@ -33,18 +33,10 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         return byName
     }
 
-    func history() async throws(Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
-        do {
-            return (try await store.releases(environment: environment), try await store.live(environment: environment))
-        } catch let failure as PrefectClient.Failure {
-            throw .prefect(failure)
-        } catch {
-            throw .state("cannot read the release history: \(error)")
-        }
-    }
+    var ledger: ReleaseLedger { ReleaseLedger(store: store, environment: environment) }
 
-    func record(_ body: () async throws -> Void) async throws(Failure) {
-        do { try await body() } catch let failure as PrefectClient.Failure { throw .prefect(failure) } catch { throw .state("\(error)") }
+    func history() async throws(Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
+        try await ledger.history()
     }
 
     func prefect<T>(_ body: () async throws(PrefectClient.Failure) -> T) async throws(Failure) -> T {
@@ -107,16 +99,8 @@ public struct PrefectReleaseEngine: ReleaseTarget {
                                   deployments: unchanged + orphanResults(orphans), failure: nil)
         }
         try await ensurePools(for: changed, create: options.createPools)
-        let id = "r\((releases.map(\.number).max() ?? 0) + 1)"
-        var entries = manifest
-        entries.entries = desired.map { deployment in
-            manifest.entries.first { $0.deployment.name == deployment.name } ?? BuildManifest.Entry(deployment: deployment, artifacts: [], commands: [])
-        }
-        var release = ReleaseRecord(
-            id: id, environment: environment, status: .pending, createdAt: Date(), user: Identity.user, host: Identity.host,
-            gitSHA: manifest.revision.gitSHA, tag: manifest.revision.tag, reason: options.reason,
-            configHash: SHA256.hex(entries.text), secrets: Array(Set(desired.flatMap(\.secretNames))).sorted(), manifest: entries.json, failure: nil)
-        try await record { try await store.save(release) }
+        let release = try await ledger.open(after: releases, manifest: manifest, desired: desired, reason: options.reason)
+        let id = release.id
         try await uploadSecrets(for: changed)
         var results = await register(changed, version: id, jobs: options.jobs)
         var failure = results.compactMap(\.failure).first
@@ -128,24 +112,14 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         if let failure {
             var outcomes = results.map(\.result)
             if options.rollbackOnFailure { outcomes = await restore(changed.map(\.name), previous: live, server: server, results: outcomes) }
-            release.status = .failed
-            release.failure = failure
-            try? await store.save(release)
+            await ledger.fail(release, failure)
             return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes + unchanged, failure: failure)
         }
         var pruned: [DeploymentResult] = []
         if options.prune {
             pruned = await delete(orphans.compactMap { name in Self.identifier(server[name]).map { (name, $0) } }, action: "prune")
         }
-        try await record {
-            if var previous = live {
-                previous.status = .superseded
-                try await store.save(previous)
-            }
-            release.status = .live
-            try await store.save(release)
-            try await store.setLive(environment: environment, id: id)
-        }
+        try await ledger.promote(release, previous: live, previousBecomes: .superseded)
         return ReleaseOutcome(environment: environment, release: id, status: "live",
                               deployments: results.map(\.result) + unchanged + (options.prune ? pruned : orphanResults(orphans)), failure: nil)
     }
@@ -195,7 +169,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
 
     /// Registers deployments with at most `jobs` requests in flight.
     func register(_ deployments: [RenderedDeployment], version: String, jobs: Int) async -> [Applied] {
-        await Self.bounded(deployments, jobs: jobs) { deployment in
+        await boundedConcurrency(deployments, jobs: jobs) { deployment in
             let applied = await self.registerOne(deployment, version: version)
             self.progress?(applied.result)
             return applied
@@ -219,7 +193,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
     /// Runs each registered deployment's `smoke:` flow run; waits for all of them.
     func smoke(_ deployments: [RenderedDeployment], results: [Applied], jobs: Int) async -> [Applied] {
         let pairs = zip(deployments, results).map { ($0, $1) }
-        return await Self.bounded(pairs, jobs: max(jobs, pairs.count)) { pair in
+        return await boundedConcurrency(pairs, jobs: max(jobs, pairs.count)) { pair in
             let (deployment, applied) = pair
             guard case .object(let smoke)? = deployment.spec["smoke"], let id = applied.deploymentID else { return applied }
             let parameters: [String: JSONValue]
@@ -264,7 +238,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
     }
 
     func delete(_ deployments: [(name: String, id: String)], action: String) async -> [DeploymentResult] {
-        await Self.bounded(deployments, jobs: 8) { item in
+        await boundedConcurrency(deployments, jobs: 8) { item in
             do throws(PrefectClient.Failure) {
                 try await client.deleteDeployment(id: item.id)
                 return DeploymentResult(name: item.name, action: action, outcome: "deleted")
@@ -274,29 +248,10 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         }
     }
 
-    /// Runs `body` on every item with at most `jobs` at once; results in input order.
-    static func bounded<Item: Sendable, Result: Sendable>(_ items: [Item], jobs: Int, _ body: @escaping @Sendable (Item) async -> Result) async -> [Result] {
-        await withTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: items.count)
-            var next = 0
-            func add() {
-                guard next < items.count else { return }
-                let index = next
-                let item = items[index]
-                next += 1
-                group.addTask { (index, await body(item)) }
-            }
-            for _ in 0..<max(1, jobs) { add() }
-            for await (index, result) in group {
-                results[index] = result
-                add()
-            }
-            return results.compactMap { $0 }
-        }
-    }
 }
 
 extension RenderedDeployment {
+    /// The names in the spec's `secrets` (never values).
     var secretNames: [String] {
         guard case .array(let names)? = spec["secrets"] else { return [] }
         return names.compactMap { if case .string(let name) = $0 { return name } else { return nil } }

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The release bookkeeping both engines share, over any `StateStore`: read the history,
+/// open a pending release, and record the outcomes (live, failed, rolled back, cleaned).
+/// Store errors become `.prefect` (a server-backed store) or `.state`.
+struct ReleaseLedger: Sendable {
+    let store: any StateStore
+    let environment: String
+
+    func run<T>(_ what: String, _ body: () async throws -> T) async throws(ReleaseEngine.Failure) -> T {
+        do {
+            return try await body()
+        } catch let failure as PrefectClient.Failure {
+            throw .prefect(failure)
+        } catch {
+            throw .state("\(what): \(error)")
+        }
+    }
+
+    /// The environment's releases (oldest first) and its live one.
+    func history() async throws(ReleaseEngine.Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
+        try await run("cannot read the release history") {
+            (try await store.releases(environment: environment), try await store.live(environment: environment))
+        }
+    }
+
+    /// Records release `r<N+1>` as pending, with the manifest of exactly `desired`.
+    func open(after releases: [ReleaseRecord], manifest: BuildManifest, desired: [RenderedDeployment], reason: String?) async throws(ReleaseEngine.Failure) -> ReleaseRecord {
+        let id = "r\((releases.map(\.number).max() ?? 0) + 1)"
+        var recorded = manifest
+        recorded.entries = desired.map { deployment in
+            manifest.entries.first { $0.deployment.name == deployment.name } ?? BuildManifest.Entry(deployment: deployment, artifacts: [], commands: [])
+        }
+        let record = ReleaseRecord(
+            id: id, environment: environment, status: .pending, createdAt: Date(), user: Identity.user, host: Identity.host,
+            gitSHA: manifest.revision.gitSHA, tag: manifest.revision.tag, reason: reason, configHash: SHA256.hex(recorded.text),
+            secrets: Array(Set(desired.flatMap(\.secretNames))).sorted(), manifest: recorded.json, failure: nil)
+        try await run("cannot record release \(id)") { try await store.save(record) }
+        return record
+    }
+
+    /// `record` failed with `failure` (best effort: the failure itself is what gets reported).
+    func fail(_ record: ReleaseRecord, _ failure: HealthFailure) async {
+        var failed = record
+        failed.status = .failed
+        failed.failure = failure
+        try? await store.save(failed)
+    }
+
+    /// `record` becomes live; the release live before it becomes `previousBecomes`.
+    func promote(_ record: ReleaseRecord, previous: ReleaseRecord?, previousBecomes: ReleaseRecord.Status) async throws(ReleaseEngine.Failure) {
+        try await run("cannot mark \(record.id) live") {
+            if var previous, previous.id != record.id {
+                previous.status = previousBecomes
+                try await store.save(previous)
+            }
+            var live = record
+            live.status = .live
+            try await store.save(live)
+            try await store.setLive(environment: environment, id: record.id)
+        }
+    }
+
+    /// Nothing is live any more (`crank clean`); the history stays.
+    func clear() async throws(ReleaseEngine.Failure) {
+        try await run("cannot clear the live release") {
+            if var live = try await store.live(environment: environment) {
+                live.status = .superseded
+                try await store.save(live)
+            }
+            try await store.setLive(environment: environment, id: nil)
+        }
+    }
+}
+
+/// Runs `body` on every item with at most `jobs` at once; results in input order.
+func boundedConcurrency<Item: Sendable, Result: Sendable>(_ items: [Item], jobs: Int, _ body: @escaping @Sendable (Item) async -> Result) async -> [Result] {
+    await withTaskGroup(of: (Int, Result).self) { group in
+        var results = [Result?](repeating: nil, count: items.count)
+        var next = 0
+        func add() {
+            guard next < items.count else { return }
+            let index = next
+            let item = items[index]
+            next += 1
+            group.addTask { (index, await body(item)) }
+        }
+        for _ in 0..<max(1, jobs) { add() }
+        for await (index, result) in group {
+            results[index] = result
+            add()
+        }
+        return results.compactMap { $0 }
+    }
+}
