@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -200,6 +201,12 @@ class Server:
         with open(self.log_path, errors="replace") as handle:
             return handle.read().count("Encountered retryable exception in request")
 
+    def cpu_seconds(self):
+        """User + system CPU the server process has used so far (it runs no child processes)."""
+        with open(f"/proc/{self.process.pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.process.poll() is None:
             try:
@@ -213,16 +220,28 @@ class Server:
         self.log.close()
 
 
+def cpu_sample():
+    """(idle, total) jiffies of all CPUs, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    return values[3] + values[4], sum(values)
+
+
+def busy_between(first, second):
+    """Share of all CPUs busy between two `cpu_sample()`s."""
+    return 1 - (second[0] - first[0]) / max(1, second[1] - first[1])
+
+
 def machine_busy(seconds=2.0):
     """Share of all CPUs busy over `seconds` (other load skews every figure)."""
-    def sample():
-        with open("/proc/stat") as stat:
-            values = [int(v) for v in stat.readline().split()[1:]]
-        return values[3] + values[4], sum(values)
-    idle1, total1 = sample()
+    first = cpu_sample()
     time.sleep(seconds)
-    idle2, total2 = sample()
-    return 1 - (idle2 - idle1) / max(1, total2 - total1)
+    return busy_between(first, cpu_sample())
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def normalized(value):
@@ -235,10 +254,13 @@ def normalized(value):
 
 
 def timed(argv, cwd, env, output):
+    """Wall seconds, exit code, the command's own CPU seconds and how busy the machine was meanwhile."""
     with open(output, "w") as handle:
+        cpu, machine = children_cpu(), cpu_sample()
         started = time.monotonic()
         result = subprocess.run(argv, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        return time.monotonic() - started, result.returncode
+        wall = time.monotonic() - started
+        return wall, result.returncode, children_cpu() - cpu, busy_between(machine, cpu_sample())
 
 
 def tail(path, lines=6):
@@ -299,7 +321,7 @@ def main():
             api.call("POST", "/flows/", {"name": want["flow"]})
         startup_times = []  # `prefect version` also brings Prefect's modules into the page cache
         for _ in range(3):
-            seconds, code = timed([prefect, "version"], root, env, os.path.join(logs, "prefect-version.log"))
+            seconds, code, _, _ = timed([prefect, "version"], root, env, os.path.join(logs, "prefect-version.log"))
             if code == 0:
                 startup_times.append(seconds)
 
@@ -320,9 +342,9 @@ def main():
                 api.reset()
                 load = os.getloadavg()[0]
                 output = os.path.join(logs, f"{name}-{round_index}.log")
-                errors_before = server.retryable_errors()
-                seconds, code = timed(commands[name], root, env, output)
-                busy_answers = server.retryable_errors() - errors_before
+                errors_before, server_cpu = server.retryable_errors(), server.cpu_seconds()
+                seconds, code, cpu, machine = timed(commands[name], root, env, output)
+                busy_answers, server_cpu = server.retryable_errors() - errors_before, server.cpu_seconds() - server_cpu
                 problems, deployments = api.verify(expected)
                 # One version on all 50: prefect.yaml's for `prefect deploy`, the new release id for crank.
                 versions = sorted({d["version"] for d in deployments.values()})
@@ -339,10 +361,11 @@ def main():
                     registered[name] = deployments
                 runs.append({"command": name, "round": round_index, "warmup": warmup, "seconds": seconds, "exit": code,
                              "verified": ok, "deployments": len(deployments), "problems": problems[:5],
-                             "busy_answers": busy_answers, "load_before": load, "output_tail": [] if ok else tail(output)})
+                             "busy_answers": busy_answers, "cpu": cpu, "server_cpu": server_cpu, "machine_busy": machine,
+                             "load_before": load, "output_tail": [] if ok else tail(output)})
                 log(f"{'warmup' if warmup else 'run'} {round_index + 1 - (0 if warmup else args.warmup)}: {name:<11} {seconds:6.2f} s "
                     f"exit {code}, {len(deployments)} deployments {'ok' if ok else 'FAILED: ' + '; '.join(problems[:2])}"
-                    f" ({busy_answers} answers 503, load {load:.1f})")
+                    f" ({busy_answers} answers 503; CPU {cpu:.1f} s + server {server_cpu:.1f} s; machine {machine:.0%} busy)")
 
         # What the two tools registered, field by field; a JSON Schema's empty `definitions`
         # and `required` say nothing, so the second comparison leaves them out.
@@ -376,10 +399,13 @@ def main():
     timed_runs = [run for run in runs if not run["warmup"]]
     summary = {}
     for name in commands:
-        good = [run["seconds"] for run in timed_runs if run["command"] == name and run["verified"]]
+        good = [run for run in timed_runs if run["command"] == name and run["verified"]]
+        wall = [run["seconds"] for run in good]
         summary[name] = {"runs": len([run for run in timed_runs if run["command"] == name]), "verified": len(good),
-                         "median": statistics.median(good) if good else None,
-                         "min": min(good) if good else None, "max": max(good) if good else None}
+                         "median": statistics.median(wall) if good else None,
+                         "min": min(wall) if good else None, "max": max(wall) if good else None,
+                         "cpu": statistics.median(run["cpu"] for run in good) if good else None,
+                         "server_cpu": statistics.median(run["server_cpu"] for run in good) if good else None}
     result = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "deployments": len(expected), "flow_files": FLOW_FILES, "flows_per_file": FLOWS_PER_FILE, "parameters": list(PARAMETERS),

@@ -310,6 +310,8 @@ def prefect_register_section(data, invoked_by, crank_version):
         "crank-jobs1": f"`{commands['crank']} --jobs 1`",
     }
 
+    short = {"prefect": "prefect deploy", "crank": "crank deploy", "crank-jobs1": "crank deploy --jobs 1"}
+
     def median_503(name):
         values = [run["busy_answers"] for run in timed if run["command"] == name]
         return f"{statistics.median(values):g}" if values else "—"
@@ -323,9 +325,10 @@ def prefect_register_section(data, invoked_by, crank_version):
         f"{PREFECT_SECTION} — {started:%Y-%m-%d %H:%M} UTC",
         "",
         f"Measured by `{invoked_by}` (`scripts/bench/prefect_register_bench.py`), one run, one Prefect server.",
-        f"{data['deployments']} flow deployments ({data['flow_files']} generated flow files x {data['flows_per_file']} flows, "
-        f"each with typed parameters `{'`, `'.join(data['parameters'])}`), one environment `{data['environment']}` with",
-        f"`target: prefect` and work pool `{data['work_pool']}`. `prefect deploy` registers the `prefect.yaml` that",
+        f"{data['deployments']} flow deployments ({data['flow_files']} generated flow files x {data['flows_per_file']} flows,"
+        f" typed parameters `{'`, `'.join(data['parameters'])}`),",
+        f"one environment `{data['environment']}` with `target: prefect` and work pool `{data['work_pool']}`."
+        " `prefect deploy` registers the `prefect.yaml` that",
         f"`crank build --env {data['environment']}` wrote once for the run; both run from the project root with",
         "`PREFECT_API_URL` set. The server: `prefect server start` on SQLite, 127.0.0.1, a temporary",
         f"PREFECT_HOME, healthy after {data['server_startup']:.1f} s.",
@@ -339,26 +342,32 @@ def prefect_register_section(data, invoked_by, crank_version):
         "  with the three parameters (`POST /api/deployments/filter`).",
         "- **crank twice**: with its default `--jobs 4` (the command as a user types it) and with `--jobs 1`,",
         "  one registration at a time as `prefect deploy` does, i.e. without any concurrency advantage.",
-        f"- **Order**: {plural(data['warmup'], 'untimed warm-up round')}, then {plural(data['runs_per_command'], 'timed round')}"
-        " (the harness creates the",
-        "  50 flows and runs `prefect version` three times before); within a round the commands run one",
+        f"- **Order**: {plural(data['runs_per_command'], 'timed round')}"
+        + (f" after {plural(data['warmup'], 'untimed warm-up round')}" if data["warmup"] else "")
+        + "; before them the harness creates the",
+        "  50 flows and runs `prefect version` three times (untimed). Within a round the commands run one",
         "  after the other, and the order flips every round.",
         "- **Wall time** of the whole command (process start to exit), median of the runs that registered",
-        "  all 50; ratios are ratios of medians. **503s**: answers `Service Unavailable` (SQLite busy) the",
-        "  server gave during the run — retryable by design; Prefect's client retries them itself.",
+        "  all 50; ratios are ratios of medians. **CPU**: user + system seconds of the command's processes",
+        "  and of the server process during the run (medians) — far less sensitive to other load on the",
+        "  machine than wall time. **503s**: answers `Service Unavailable` (SQLite busy) the server gave",
+        "  during the run (median) — retryable by design; Prefect's client retries them itself.",
+        "  **Machine busy**: all CPUs, every process, during the run.",
         "",
         f"Machine: {host['cores']} cores, {host['cpu']}, "
         + (f"{host['memory'] / 2**30:.1f} GiB RAM" if host["memory"] else "RAM unknown")
         + f", {host['system']}. CPUs busy in the 2 s before the benchmark started: {data['machine_busy_before']:.0%};"
-        f" load average before each run: {min(r['load_before'] for r in timed):.1f}–{max(r['load_before'] for r in timed):.1f}.",
+        f" during the timed runs: {min(r['machine_busy'] for r in timed):.0%}–{max(r['machine_busy'] for r in timed):.0%}"
+        " (this benchmark's own processes included).",
         "",
-        "| command | runs that registered all 50 | median | min | max | 503s per run (median) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| command | runs that registered all 50 | median | min | max | CPU: command / server | 503s per run |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, label in rows.items():
         s = summary[name]
         figures = [seconds(s[key]) if s[key] is not None else "—" for key in ("median", "min", "max")]
-        lines.append(f"| {label} | {s['verified']} of {s['runs']} | {' | '.join(figures)} | {median_503(name)} |")
+        cpu = f"{seconds(s['cpu'])} / {seconds(s['server_cpu'])}" if s.get("cpu") is not None else "—"
+        lines.append(f"| {label} | {s['verified']} of {s['runs']} | {' | '.join(figures)} | {cpu} | {median_503(name)} |")
     lines += [""]
     if data.get("prefect_cli_startup"):
         lines.append(f"- Prefect CLI start-up alone (`prefect version`, median of 3): {seconds(data['prefect_cli_startup'])}.")
@@ -386,21 +395,21 @@ def prefect_register_section(data, invoked_by, crank_version):
         "",
         "Every run, in the order run:",
         "",
-        "| round | command | wall | exit | deployments after | 503s | load before | |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        "| round | command | wall | exit | deployments after | CPU: command / server | 503s | machine busy | |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in data["runs"]:
         label = "warm-up" if run["warmup"] else str(run["round"] - data["warmup"] + 1)
         verdict = "ok" if run["verified"] else "**failed**: " + "; ".join(run["problems"][:2]).replace("|", "\\|")
-        lines.append(f"| {label} | {run['command']} | {seconds(run['seconds'])} | {run['exit']} | {run['deployments']} "
-                     f"| {run['busy_answers']} | {run['load_before']:.1f} | {verdict} |")
+        lines.append(f"| {label} | {short[run['command']]} | {seconds(run['seconds'])} | {run['exit']} | {run['deployments']} "
+                     f"| {seconds(run['cpu'])} / {seconds(run['server_cpu'])} | {run['busy_answers']} | {run['machine_busy']:.0%} | {verdict} |")
     failures = [run for run in data["runs"] if not run["verified"] and run["output_tail"]]
     if failures:
         lines += ["", "What the failed runs printed last:", ""]
         for run in failures:
             error = next((line for line in reversed(run["output_tail"]) if line.startswith("error:")), run["output_tail"][-1])
             label = "warm-up" if run["warmup"] else f"run {run['round'] - data['warmup'] + 1}"
-            lines.append(f"- {run['command']}, {label}: `{error}`")
+            lines.append(f"- {short[run['command']]}, {label}: `{error}`")
     differing = data.get("differing_fields", {})
     normalized = data.get("differing_fields_normalized", {})
     lines += ["", "**The same deployments?** Field by field (" + ", ".join(f"`{f}`" for f in data["example"].get("prefect", {}))
