@@ -376,7 +376,7 @@ def prefect_register_section(data, invoked_by, crank_version):
         if r:
             lines.append(f"- prefect deploy / {rows[name]} = **{r:.1f}x**"
                          + ("" if summary[name]["verified"] == summary[name]["runs"]
-                            else f" (over the {summary[name]['verified']} runs that succeeded)") + ".")
+                            else f" (over the {plural(summary[name]['verified'], 'run')} that registered all 50)") + ".")
     lines += [
         "",
         "| goal | criterion | measured | |",
@@ -405,7 +405,8 @@ def prefect_register_section(data, invoked_by, crank_version):
                      f"| {seconds(run['cpu'])} / {seconds(run['server_cpu'])} | {run['busy_answers']} | {run['machine_busy']:.0%} | {verdict} |")
     failures = [run for run in data["runs"] if not run["verified"] and run["output_tail"]]
     if failures:
-        lines += ["", "What the failed runs printed last:", ""]
+        lines += ["", "What the failed runs printed last (a failed `crank deploy` restores the previous live release, or",
+                  "removes what it registered when there is none: hence 50 or 0 deployments after it):", ""]
         for run in failures:
             error = next((line for line in reversed(run["output_tail"]) if line.startswith("error:")), run["output_tail"][-1])
             label = "warm-up" if run["warmup"] else f"run {run['round'] - data['warmup'] + 1}"
@@ -432,7 +433,7 @@ def prefect_register_section(data, invoked_by, crank_version):
         "make bench-prefect   # this section only; `make bench` measures everything",
         "```",
         "",
-        f"It took {data['wall_seconds']:.0f} s (server start, work pool, warm-up and timed runs). Versions: crank {crank_version};",
+        f"The benchmark took {data['wall_seconds']:.0f} s (server start, set-up and all runs). Versions: crank {crank_version};",
         f"prefect {data['versions']['prefect']}.",
         "",
     ]

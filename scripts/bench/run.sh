@@ -4,7 +4,8 @@
 # flows the generator wrote, and rewrites BENCHMARKS.md; then the release engine benchmark
 # (deploy_bench.py) and the Prefect registration benchmark (prefect_register_bench.py: `crank
 # deploy` against `prefect deploy --all`, 50 deployments, one real Prefect server). Takes about
-# ten minutes (Prefect's search needs about a minute per run, `prefect deploy` half a minute).
+# ten minutes: Prefect's search needs about a minute per run, the Prefect registration benchmark
+# three to five minutes (`prefect deploy` of 50 takes 15-30 s per run).
 # Every figure comes from this one run.
 #
 # BENCH_ONLY=prefect (`make bench-prefect`) runs only the Prefect registration benchmark and
