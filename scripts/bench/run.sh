@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # `make bench`: times `crank discover --json` against `grep -rl` (the floor) and Prefect's own
 # search_for_flow_functions on a synthetic 10,000-file tree, checks that the tools found the
-# flows the generator wrote, and rewrites BENCHMARKS.md. Takes several minutes (Prefect alone
-# needs about a minute per run). Every figure comes from this one run.
+# flows the generator wrote, and rewrites BENCHMARKS.md; then the release engine benchmark
+# (deploy_bench.py) and the Prefect registration benchmark (prefect_register_bench.py: `crank
+# deploy` against `prefect deploy --all`, 50 deployments, one real Prefect server). Takes about
+# ten minutes: Prefect's search needs about a minute per run, the Prefect registration benchmark
+# three to five minutes (`prefect deploy` of 50 takes 15-30 s per run).
+# Every figure comes from this one run.
+#
+# BENCH_ONLY=prefect (`make bench-prefect`) runs only the Prefect registration benchmark and
+# replaces only its section of BENCHMARKS.md.
 #
 # Tunables (environment): BENCH_WARMUP (default 1), BENCH_MIN_RUNS (3), BENCH_MAX_RUNS (30);
-# BENCH_KEEP=1 keeps the raw measurements (hyperfine JSON, time -v reports, outputs).
+# BENCH_PREFECT_RUNS (3) timed runs of each registering command; BENCH_KEEP=1 keeps the raw
+# measurements (hyperfine JSON, time -v reports, outputs, the Prefect benchmark's project and logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -16,6 +24,12 @@ WARMUP=${BENCH_WARMUP:-1}
 MIN_RUNS=${BENCH_MIN_RUNS:-3}
 MAX_RUNS=${BENCH_MAX_RUNS:-30}
 CRANK_MEMORY_RUNS=3
+PREFECT_RUNS=${BENCH_PREFECT_RUNS:-3}
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in
+    "" | prefect) ;;
+    *) echo "error: BENCH_ONLY=$ONLY: the only partial run is BENCH_ONLY=prefect" >&2; exit 2 ;;
+esac
 
 GREP_CMD="grep -rl flow $TREE"
 CRANK_CMD="$CRANK discover $TREE --json -C $TREE > /dev/null"
@@ -26,9 +40,36 @@ step() { printf '\n==> %s\n' "$*"; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/crank-bench.XXXXXX")
 if [ -n "${BENCH_KEEP:-}" ]; then trap 'echo "measurements kept in $WORK"' EXIT; else trap 'rm -rf "$WORK"' EXIT; fi
 
+crank_version() {
+    echo "$("$CRANK" --version) (release build of commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift 2> /dev/null || echo ', with uncommitted changes'))"
+}
+
+# 50 flow deployments registered by `prefect deploy --all` and by `crank deploy` on one Prefect
+# server; its section of BENCHMARKS.md is replaced (or appended). Exits non-zero, after writing
+# the section, when a run did not register all 50.
+prefect_register() {
+    step "Prefect registration: crank deploy vs prefect deploy --all, 50 deployments ($PREFECT_RUNS runs each, a few minutes)"
+    local keep=()
+    [ -z "${BENCH_KEEP:-}" ] || keep=(--keep)
+    python3 scripts/bench/prefect_register_bench.py "$PWD/$CRANK" "$PWD/.venv" --out "$WORK/prefect-register.json" \
+        --runs "$PREFECT_RUNS" "${keep[@]}" || [ -s "$WORK/prefect-register.json" ]
+    python3 scripts/bench/report.py prefect-register --results "$WORK/prefect-register.json" \
+        --invoked-by "$([ "$ONLY" = prefect ] && echo "make bench-prefect" || echo "make bench")" \
+        --crank-version "$(crank_version)" --out BENCHMARKS.md
+}
+
 step "build crank (release)"
 swift build -c release
 "$CRANK" discover --help > /dev/null
+
+step "Prefect venv (make venv)"
+make --no-print-directory venv
+"$PYTHON" -c 'import prefect; print("prefect", prefect.__version__)'
+
+if [ "$ONLY" = prefect ]; then
+    prefect_register
+    exit
+fi
 
 step "tools: hyperfine, GNU time"
 missing=()
@@ -41,10 +82,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get install -y "${missing[@]}"
 fi
 hyperfine --version
-
-step "Prefect venv (make venv)"
-make --no-print-directory venv
-"$PYTHON" -c 'import prefect; print("prefect", prefect.__version__)'
 
 step "benchmark tree ($TREE/)"
 if [ -f "$TREE/.generated-v1" ]; then
@@ -101,7 +138,7 @@ grep -E "Maximum resident|Elapsed" "$WORK/prefect-time.txt" | sed 's/^\s*/  /'
 
 step "versions"
 {
-    echo "crank=$("$CRANK" --version) (release build of commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift 2> /dev/null || echo ', with uncommitted changes'))"
+    echo "crank=$(crank_version)"
     echo "swift=$(swift --version 2>&1 | head -n 1)"
     echo "grep=$(grep --version | head -n 1)"
     echo "prefect=$("$PYTHON" -c 'import prefect, sys; print(prefect.__version__, "on Python", sys.version.split()[0])')"
@@ -130,3 +167,5 @@ python3 scripts/bench/report.py \
 
 step "release engine: parallel deploy and rollback"
 python3 scripts/bench/deploy_bench.py "$PWD/$CRANK" >> BENCHMARKS.md
+
+prefect_register
