@@ -62,6 +62,12 @@ extension Crank {
                 }
             }
             LifecycleCommand.render(results, json: global.json, terminal: terminal)
+            let failed = results.filter { $0.outcome == "failed" }
+            guard failed.isEmpty else {
+                terminal.error("\(failed.count) of \(results.count) deployments could not be removed: \(failed.map(\.name).joined(separator: ", "))",
+                               hint: "the live release stays recorded; run `crank clean --env \(environment.env) --yes` again")
+                throw ExitCode(1)
+            }
             let verb = session.target == .prefect ? "deleted from the Prefect server" : "stopped"
             terminal.note("\(environment.env): \(results.count) deployment\(results.count == 1 ? "" : "s") \(verb); nothing is live")
         }

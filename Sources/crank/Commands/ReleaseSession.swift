@@ -132,6 +132,7 @@ struct ReleaseSession {
             let hint: String
             switch failure {
             case .unreachable: hint = Self.prefectHint(environment)
+            case .timedOut: hint = "the server is up but did not answer in time (overloaded, or its database is locked); retry, or deploy with fewer --jobs"
             case .status(401, _), .status(403, _): hint = "check the API key: environments.\(environment).prefect.api_key_secret names the secret holding it"
             default: hint = "the server's answer is above; `crank validate --env \(environment)` checks the config"
             }

@@ -2,7 +2,7 @@ import DeployCore
 import Foundation
 
 enum ReleaseRendering {
-    static func render(_ outcome: ReleaseOutcome, json: Bool, on terminal: Terminal) {
+    static func render(_ outcome: ReleaseOutcome, json: Bool, target: TargetKind, on terminal: Terminal) {
         if json {
             try? terminal.printJSON(outcome)
             return
@@ -13,7 +13,7 @@ enum ReleaseRendering {
         case "failed":
             if let failure = outcome.failure {
                 terminal.error("release \(outcome.release ?? "?") failed: \(failure.deployment) \(failure.check) check observed \(failure.observed), wanted \(failure.threshold)",
-                               hint: "the previous release was restored; see the log in .crank/run/\(outcome.environment)/\(failure.deployment).log")
+                               hint: failureHint(outcome, failure, target: target))
             }
         case "unchanged":
             terminal.note("nothing to deploy: \(outcome.environment) already runs \(outcome.release ?? "this config")")
@@ -21,6 +21,19 @@ enum ReleaseRendering {
             terminal.note("\(outcome.environment) rolled back to \(outcome.release ?? "?")")
         default:
             terminal.note("\(outcome.environment) is live at \(outcome.release ?? "?")")
+        }
+    }
+
+    static func failureHint(_ outcome: ReleaseOutcome, _ failure: HealthFailure, target: TargetKind) -> String {
+        let restored = outcome.deployments.contains { $0.action == "rollback" }
+        switch target {
+        case .prefect:
+            let undo = restored ? "what this deploy registered was put back as the previous release had it (rollback rows above)"
+                                : "the deployments were left as registered"
+            return failure.check == "smoke" ? "\(undo); the flow run's logs are in the Prefect UI" : undo
+        default:
+            let undo = restored ? "the previous release was restored" : "the failed deployment was left running"
+            return "\(undo); see the log in .crank/run/\(outcome.environment)/\(failure.deployment).log"
         }
     }
 }

@@ -8,6 +8,8 @@ import FoundationNetworking
 public struct PrefectClient: Sendable {
     public enum Failure: Error, Equatable {
         case unreachable(String)
+        /// No answer within the request timeout (30 s): the server is up but overloaded or stuck.
+        case timedOut(String)
         case status(Int, detail: String)
         case unreadable(String)
 
@@ -33,6 +35,22 @@ public struct PrefectClient: Sendable {
         let response = try await send("POST", "flows/", body: .object(["name": .string(name)]))
         guard case .object(let object) = response, case .string(let id)? = object["id"] else { throw .unreadable("flow without id") }
         return id
+    }
+
+    /// The ids of the flows among `names` that exist (`POST /flows/filter`), by name: one
+    /// request instead of one `POST /flows/` per deployment when the flows are known.
+    public func flowIDs(named names: [String]) async throws(Failure) -> [String: String] {
+        var ids: [String: String] = [:]
+        let unique = Array(Set(names)).sorted()
+        for start in stride(from: 0, to: unique.count, by: 200) {
+            let chunk = Array(unique[start..<min(start + 200, unique.count)])
+            let body: JSONValue = .object(["flows": .object(["name": .object(["any_": .array(chunk.map(JSONValue.string))])]), "limit": .int(200)])
+            guard case .array(let flows) = try await send("POST", "flows/filter", body: body) else { throw .unreadable("flow filter: not a list") }
+            for flow in flows {
+                if case .object(let object) = flow, case .string(let name)? = object["name"], case .string(let id)? = object["id"] { ids[name] = id }
+            }
+        }
+        return ids
     }
 
     /// `POST /deployments/` — an upsert on flow id + name; send every field so nothing stale survives.
@@ -81,6 +99,9 @@ public struct PrefectClient: Sendable {
                 if attempt <= retries, (error as NSError).code == NSURLErrorNetworkConnectionLost {
                     await Self.backoff(attempt: attempt, retryAfter: nil)
                     continue
+                }
+                if (error as NSError).code == NSURLErrorTimedOut {
+                    throw .timedOut("\(method) \(apiURL.absoluteString)/\(path): no answer within \(Int(request.timeoutInterval)) s")
                 }
                 throw .unreachable("\(apiURL.absoluteString): \(error.localizedDescription)")
             }

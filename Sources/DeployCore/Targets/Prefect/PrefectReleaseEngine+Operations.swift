@@ -82,6 +82,8 @@ extension PrefectReleaseEngine {
     public func clean() async throws(Failure) -> [DeploymentResult] {
         let server = try await serverDeployments()
         let results = await delete(server.sorted { $0.key < $1.key }.compactMap { name, value in Self.identifier(value).map { (name, $0) } }, action: "delete")
+        // Something left in the server: it stays live, and the caller reports what failed.
+        guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
         try await ledger.clear()
         return results
     }

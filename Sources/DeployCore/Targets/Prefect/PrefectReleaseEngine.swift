@@ -111,7 +111,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         }
         if let failure {
             var outcomes = results.map(\.result)
-            if options.rollbackOnFailure { outcomes = await restore(changed.map(\.name), previous: live, server: server, results: outcomes) }
+            if options.rollbackOnFailure { outcomes = await restore(changed.map(\.name), previous: live, server: server, results: results) }
             await ledger.fail(release, failure)
             return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes + unchanged, failure: failure)
         }
@@ -169,17 +169,20 @@ public struct PrefectReleaseEngine: ReleaseTarget {
 
     /// Registers deployments with at most `jobs` requests in flight.
     func register(_ deployments: [RenderedDeployment], version: String, jobs: Int) async -> [Applied] {
-        await boundedConcurrency(deployments, jobs: jobs) { deployment in
-            let applied = await self.registerOne(deployment, version: version)
+        let names = deployments.compactMap { if case .string(let flow)? = $0.spec["flow_name"] { return flow } else { return nil } }
+        let known = (try? await client.flowIDs(named: names)) ?? [:]  // missing ones are created one by one
+        return await boundedConcurrency(deployments, jobs: jobs) { deployment in
+            let applied = await self.registerOne(deployment, version: version, knownFlows: known)
             self.progress?(applied.result)
             return applied
         }
     }
 
-    func registerOne(_ deployment: RenderedDeployment, version: String) async -> Applied {
+    func registerOne(_ deployment: RenderedDeployment, version: String, knownFlows: [String: String] = [:]) async -> Applied {
         do throws(PrefectClient.Failure) {
             guard case .string(let flow)? = deployment.spec["flow_name"] else { throw .unreadable("no flow name in the rendered spec") }
-            let flowID = try await client.ensureFlow(named: flow)
+            let flowID: String
+            if let known = knownFlows[flow] { flowID = known } else { flowID = try await client.ensureFlow(named: flow) }
             let id = try await client.upsertDeployment(PrefectDeploymentBody.request(deployment, flowID: flowID, version: version))
             return Applied(result: DeploymentResult(name: deployment.name, action: "register", outcome: "registered", detail: "\(flow)/\(deployment.name) \(version)"),
                            failure: nil, deploymentID: id)
@@ -216,8 +219,11 @@ public struct PrefectReleaseEngine: ReleaseTarget {
     }
 
     /// After a failure: what this deploy registered goes back to the previous release (or away).
-    func restore(_ names: [String], previous: ReleaseRecord?, server: [String: JSONValue], results: [DeploymentResult]) async -> [DeploymentResult] {
+    func restore(_ names: [String], previous: ReleaseRecord?, server: [String: JSONValue], results applied: [Applied]) async -> [DeploymentResult] {
         var outcomes: [DeploymentResult] = []
+        let results = applied.map(\.result)
+        var registered: [String: String] = [:]
+        for item in applied { if let id = item.deploymentID { registered[item.result.name] = id } }
         for name in names {
             let original = results.first { $0.name == name }
             if let previous, let old = previous.deployments.first(where: { $0.name == name }) {
@@ -226,9 +232,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
                                                  detail: [original?.detail, restored.failure?.observed].compactMap { $0 }.joined(separator: "; ")))
             } else if server[name] == nil {
                 // It did not exist before this deploy: remove what was registered.
-                let current = try? await client.deployments(taggedWithAll: environmentTags)
-                let id = current?.first { item in if case .object(let o) = item { return o["name"] == .string(name) } else { return false } }
-                if let id = Self.identifier(id) { try? await client.deleteDeployment(id: id) }
+                if let id = registered[name] { try? await client.deleteDeployment(id: id) }
                 outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: original?.outcome == "failed" ? "failed, removed" : "removed", detail: original?.detail))
             } else {
                 outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: "left as registered", detail: "no earlier release records it"))
@@ -263,6 +267,7 @@ public enum PrefectFailureText {
     public static func describe(_ failure: PrefectClient.Failure) -> String {
         switch failure {
         case .unreachable(let reason): return "Prefect API unreachable: \(reason)"
+        case .timedOut(let reason): return "Prefect API timed out: \(reason)"
         case .status(let code, let detail): return "Prefect API answered \(code): \(detail)"
         case .unreadable(let reason): return "unexpected answer from the Prefect API: \(reason)"
         }
