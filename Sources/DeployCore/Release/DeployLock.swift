@@ -21,8 +21,8 @@ public struct DeployLock: EnvironmentLock {
     public enum Failure: Error, Equatable {
         case held(Holder)
         case cannotWrite(String)
-        /// The server keeping the lock (Prefect) did not answer.
-        case unreachable(String)
+        /// The server keeping the lock (Prefect) failed to answer.
+        case server(PrefectClient.Failure)
     }
 
     public let path: String

@@ -57,8 +57,10 @@ enum LockCommand {
     static func holder(_ session: ReleaseSession) async throws -> DeployLock.Holder? {
         do {
             return try await session.lock.holder()
+        } catch .server(let failure) {
+            throw session.fail(.prefect(failure))
         } catch {
-            session.terminal.error("cannot read the lock: \(error)", hint: ReleaseSession.prefectHint(session.environment))
+            session.terminal.error("cannot read the lock: \(error)", hint: "check that .crank/state is readable")
             throw ExitCode(1)
         }
     }

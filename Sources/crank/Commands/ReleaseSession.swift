@@ -78,9 +78,8 @@ struct ReleaseSession {
         } catch .cannotWrite(let reason) {
             terminal.error("cannot take the lock: \(reason)", hint: "check that .crank/state is writable")
             throw ExitCode(1)
-        } catch .unreachable(let reason) {
-            terminal.error("cannot take the lock: \(reason)", hint: Self.prefectHint(environment))
-            throw ExitCode(1)
+        } catch .server(let failure) {
+            throw fail(.prefect(failure))
         }
         do {
             let result = try await body()

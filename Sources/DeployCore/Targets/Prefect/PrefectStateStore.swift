@@ -94,7 +94,7 @@ public struct PrefectLock: EnvironmentLock {
 
     public func holder() async throws(DeployLock.Failure) -> DeployLock.Holder? {
         let value: JSONValue?
-        do { value = try await client.variable(named: name) } catch { throw .unreachable("\(error)") }
+        do { value = try await client.variable(named: name) } catch { throw .server(error) }
         return value.flatMap { try? PrefectStateStore.decode(DeployLock.Holder.self, from: $0) }
     }
 
@@ -108,12 +108,12 @@ public struct PrefectLock: EnvironmentLock {
             } catch .status(409, _) {
                 return false
             } catch {
-                throw .unreachable("\(error)")
+                throw .server(error)
             }
         }, holder: { () throws(DeployLock.Failure) -> DeployLock.Holder? in
             try await holder()
         }, remove: { () throws(DeployLock.Failure) in
-            do { try await client.deleteVariable(named: name) } catch { throw .unreachable("\(error)") }
+            do throws(PrefectClient.Failure) { try await client.deleteVariable(named: name) } catch { throw .server(error) }
         })
     }
 
