@@ -24,6 +24,8 @@ public struct PrefectClient: Sendable {
     let apiKey: String?
     /// Retries after a 5xx answer or a dropped connection (exponential backoff, ~30 s in all).
     var retries = 7
+    /// Told when the server answers 503 (busy: a SQLite-backed server serializes its writes).
+    public var onBusy: (@Sendable () -> Void)?
 
     public init(apiURL: URL, apiKey: String? = nil) {
         self.apiURL = apiURL
@@ -107,6 +109,7 @@ public struct PrefectClient: Sendable {
             }
             let http = response as? HTTPURLResponse
             let status = http?.statusCode ?? 0
+            if status == 503 { onBusy?() }
             if status >= 500 && attempt <= retries {
                 // A busy server (SQLite answers 503 while the database is locked) or a restart.
                 await Self.backoff(attempt: attempt, retryAfter: http?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init))

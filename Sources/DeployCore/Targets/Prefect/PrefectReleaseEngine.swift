@@ -8,7 +8,7 @@ public struct PrefectReleaseEngine: ReleaseTarget {
 
     public let effective: EffectiveConfig
     public let store: any StateStore
-    public let client: PrefectClient
+    public var client: PrefectClient
     public let secrets: SecretStore
     public var progress: (@Sendable (DeploymentResult) -> Void)?
     /// Seconds between polls of a smoke run's state.
@@ -171,8 +171,11 @@ public struct PrefectReleaseEngine: ReleaseTarget {
     func register(_ deployments: [RenderedDeployment], version: String, jobs: Int) async -> [Applied] {
         let names = deployments.compactMap { if case .string(let flow)? = $0.spec["flow_name"] { return flow } else { return nil } }
         let known = (try? await client.flowIDs(named: names)) ?? [:]  // missing ones are created one by one
-        return await boundedConcurrency(deployments, jobs: jobs) { deployment in
-            let applied = await self.registerOne(deployment, version: version, knownFlows: known)
+        let gate = AdaptiveGate(limit: jobs)
+        var engine = self
+        engine.client.onBusy = { Task { await gate.serverBusy() } }
+        return await boundedConcurrency(deployments, jobs: jobs) { [engine] deployment in
+            let applied = await gate.run { await engine.registerOne(deployment, version: version, knownFlows: known) }
             self.progress?(applied.result)
             return applied
         }
