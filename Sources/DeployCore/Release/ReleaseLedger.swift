@@ -20,7 +20,7 @@ struct ReleaseLedger: Sendable {
     /// The environment's releases (oldest first) and its live one.
     func history() async throws(ReleaseEngine.Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
         try await run("cannot read the release history") {
-            (try await store.releases(environment: environment), try await store.live(environment: environment))
+            try await store.history(environment: environment)
         }
     }
 

@@ -70,3 +70,22 @@ public enum Identity {
 
     public static var host: String { ProcessInfo.processInfo.hostName }
 }
+
+extension ReleaseRecord {
+    struct NotAnObject: Error {}
+
+    /// Decodes a record; the manifest (most of the bytes) is taken as parsed, not through
+    /// `Codable`, which is slow on untyped JSON.
+    static func decode(_ value: JSONValue) throws -> ReleaseRecord {
+        guard case .object(var object) = value else { throw NotAnObject() }
+        let manifest = object["manifest"] ?? .null
+        object["manifest"] = .null
+        var record = try FileStateStore.decoder.decode(ReleaseRecord.self, from: Data(JSONWriter.compactText(.object(object)).utf8))
+        record.manifest = manifest
+        return record
+    }
+
+    static func decode(_ data: Data) throws -> ReleaseRecord {
+        try decode(JSONReader.parse(data))
+    }
+}

@@ -9,6 +9,14 @@ public protocol StateStore: Sendable {
     func setLive(environment: String, id: String?) async throws
     func appendAudit(environment: String, _ entry: AuditEntry) async throws
     func audit(environment: String) async throws -> [AuditEntry]
+    /// The releases and the live one in one read (a server-backed store fetches once).
+    func history(environment: String) async throws -> (releases: [ReleaseRecord], live: ReleaseRecord?)
+}
+
+extension StateStore {
+    public func history(environment: String) async throws -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
+        (try await releases(environment: environment), try await live(environment: environment))
+    }
 }
 
 /// The embedded default: `<directory>/<env>/releases/<id>.json`, `<env>/live`,
@@ -40,7 +48,7 @@ public struct FileStateStore: StateStore {
         let folder = base(environment) + "/releases"
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return files.filter { $0.hasPrefix("r") && $0.hasSuffix(".json") }.compactMap { file in
-            FileManager.default.contents(atPath: folder + "/" + file).flatMap { try? Self.decoder.decode(ReleaseRecord.self, from: $0) }
+            FileManager.default.contents(atPath: folder + "/" + file).flatMap { try? ReleaseRecord.decode($0) }
         }.sorted { $0.number < $1.number }
     }
 

@@ -22,8 +22,8 @@ public struct PrefectClient: Sendable {
     public let apiURL: URL
     /// Bearer token for Prefect Cloud (a secret's value; never printed).
     let apiKey: String?
-    /// Retries after a 5xx answer or a dropped connection (exponential backoff, ~30 s in all).
-    var retries = 7
+    /// Retries after a 5xx answer or a dropped connection (exponential backoff, ~33 s in all).
+    var retries = 10
     /// Told when the server answers 503 (busy: a SQLite-backed server serializes its writes).
     public var onBusy: (@Sendable () -> Void)?
 
@@ -71,10 +71,10 @@ public struct PrefectClient: Sendable {
         }
     }
 
-    /// 0.25 s doubling up to 8 s, ±20% jitter so concurrent requests do not retry in step;
+    /// 50 ms doubling up to 8 s (a SQLite lock is usually gone within milliseconds), ±20% jitter so concurrent requests do not retry in step;
     /// the server's Retry-After wins when it sends one.
     static func backoff(attempt: Int, retryAfter: Double?) async {
-        let base = retryAfter ?? min(8, 0.25 * Double(1 << min(attempt - 1, 6)))
+        let base = retryAfter ?? min(8, 0.05 * Double(1 << min(attempt - 1, 8)))
         let delay = base * Double.random(in: 0.8...1.2)
         try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
     }
@@ -115,7 +115,7 @@ public struct PrefectClient: Sendable {
                 await Self.backoff(attempt: attempt, retryAfter: http?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init))
                 continue
             }
-            let json = data.isEmpty ? JSONValue.null : ((try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self)))
+            let json = data.isEmpty ? JSONValue.null : ((try? JSONReader.parse(data)) ?? .string(String(decoding: data, as: UTF8.self)))
             guard (200..<300).contains(status) else {
                 var detail = String(decoding: data, as: UTF8.self)
                 if case .object(let object) = json {

@@ -26,24 +26,29 @@ public struct PrefectStateStore: StateStore {
         let prefix = prefix(environment)
         let artifacts = try await client.latestArtifacts(keyPrefix: prefix + "-r", type: Self.releaseType)
         let records = artifacts.compactMap { artifact -> ReleaseRecord? in
-            guard case .object(let object) = artifact, let data = object["data"], let record = try? Self.decode(ReleaseRecord.self, from: data),
+            guard case .object(let object) = artifact, let data = object["data"], let record = try? ReleaseRecord.decode(data),
                   object["key"] == .string("\(prefix)-\(record.id)"), record.environment == environment else { return nil }
             return record
         }.sorted { $0.number < $1.number }
-        for record in records where cache.releases(environment: environment).first(where: { $0.id == record.id }) != record {
-            try? cache.save(record)
-        }
+        let cached = Dictionary(cache.releases(environment: environment).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for record in records where cached[record.id] != record { try? cache.save(record) }
         return records
     }
 
     public func live(environment: String) async throws -> ReleaseRecord? {
-        guard case .string(let id)? = try await client.variable(named: prefix(environment) + "-live") else {
+        try await history(environment: environment).live
+    }
+
+    public func history(environment: String) async throws -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
+        async let pointer = client.variable(named: prefix(environment) + "-live")
+        let releases = try await releases(environment: environment)
+        guard case .string(let id)? = try await pointer else {
             try? cache.setLive(environment: environment, id: nil)
-            return nil
+            return (releases, nil)
         }
-        let record = try await releases(environment: environment).first { $0.id == id }
+        let record = releases.first { $0.id == id }
         try? cache.setLive(environment: environment, id: record?.id)
-        return record
+        return (releases, record)
     }
 
     public func save(_ release: ReleaseRecord) async throws {
