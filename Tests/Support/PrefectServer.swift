@@ -1,4 +1,5 @@
 import Foundation
+import DeployCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,17 +52,8 @@ public actor PrefectServer {
 
     /// A port the kernel just handed out on 127.0.0.1 (bound to 0, then closed).
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard let port = LoopbackPort.free() else { throw TestFailure("no free port") }
+        return port
     }
 }
 

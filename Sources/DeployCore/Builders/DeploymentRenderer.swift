@@ -68,6 +68,13 @@ public struct DeploymentRenderer {
         spec["env"] = .object(env.mapValues { .string(redactor.redact($0)) })
         spec["port"] = deployment.port.map(JSONValue.int) ?? .null
         spec["health"] = deployment.health.map(Self.health) ?? .null
+        if deployment.kind == .container {
+            spec["restart"] = .string(deployment.restart.rawValue)
+            var limits: [String: JSONValue] = [:]
+            if let cpus = deployment.resources.cpus { limits["cpus"] = .string(cpus) }
+            if let memory = deployment.resources.memory { limits["memory"] = .string(memory) }
+            if !limits.isEmpty { spec["resources"] = .object(limits) }
+        }
         return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: .service, target: target, spec: spec)
     }
 

@@ -111,6 +111,30 @@ struct ConfigReader {
         return value
     }
 
+    enum LimitPattern {
+        case cpus, memory
+    }
+
+    /// A container resource limit: CPUs as a decimal number ("0.5", 2), memory as bytes with an
+    /// optional unit b, k, m or g ("512m").
+    mutating func limit(_ node: ConfigNode?, path: String, pattern: LimitPattern) -> String? {
+        guard let text = string(node, path: path), let node else { return nil }
+        let valid: Bool
+        switch pattern {
+        case .cpus: valid = Double(text).map { $0 > 0 && $0 <= 1024 } ?? false
+        case .memory:
+            let digits = text.last.map { "bkmgBKMG".contains($0) } == true ? text.dropLast() : Substring(text)
+            valid = !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) && Int(digits).map { $0 > 0 } == true
+        }
+        guard valid else {
+            let example = pattern == .cpus ? "a number of CPUs above 0, e.g. 0.5 or 2" : "bytes with a unit b, k, m or g, e.g. 512m or 2g"
+            issues.append(ConfigIssue(.invalidValue, at: node.location, path: path,
+                                      message: "\(path): '\(text)' is not a valid limit", hint: "write \(path) as \(example)"))
+            return nil
+        }
+        return text
+    }
+
     mutating func wrongType(_ node: ConfigNode, path: String, expected: String) {
         issues.append(ConfigIssue(.wrongType, at: node.location, path: path,
                                   message: "\(path): should be \(expected) (got \(node.typeName)\(node.string.map { " \"\($0)\"" } ?? ""))",

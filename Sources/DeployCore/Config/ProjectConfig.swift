@@ -32,6 +32,34 @@ public enum TargetKind: String, Sendable, Codable, CaseIterable {
     case local, prefect, container
 }
 
+/// How a container deployment is replaced: stop-then-start, or start the idle color, switch
+/// the proxy, stop the old one.
+public enum ContainerStrategy: String, Sendable, Codable, CaseIterable {
+    case recreate
+    case blueGreen = "blue-green"
+}
+
+/// `restart:` of a container deployment — the engine's `--restart` policy.
+public enum RestartPolicy: String, Sendable, Codable, CaseIterable {
+    case no
+    case onFailure = "on-failure"
+    case always
+    case unlessStopped = "unless-stopped"
+}
+
+/// `resources: {cpus, memory}` of a container deployment (`--cpus`, `--memory`); nil = no limit.
+public struct ResourceLimits: Equatable, Sendable, Codable {
+    /// A decimal number of CPUs, e.g. "0.5" or "2".
+    public var cpus: String?
+    /// Bytes with an optional unit: "512m", "2g".
+    public var memory: String?
+
+    public init(cpus: String? = nil, memory: String? = nil) {
+        self.cpus = cpus
+        self.memory = memory
+    }
+}
+
 public enum DeploymentKind: String, Sendable, Codable, CaseIterable {
     case python, container
 }
@@ -47,6 +75,10 @@ public struct EnvironmentSpec: Equatable, Sendable {
     public var containerEngine: String?
     public var registry: String?
     public var baseImage: String?
+    public var containerNetwork: String?
+    /// Images kept per deployment for rollback (the live release's is always kept).
+    public var keepImages = 5
+    public var strategy = ContainerStrategy.recreate
     /// Extra environment variables for every deployment in this environment.
     public var env: [String: String] = [:]
 
@@ -76,6 +108,9 @@ public struct DeploymentSpec: Equatable, Sendable {
     public var health: HealthCheck?
     public var requires = Requirements()
     public var secrets: [String] = []
+    /// Container deployments: the engine's restart policy and resource limits.
+    public var restart = RestartPolicy.unlessStopped
+    public var resources = ResourceLimits()
 
     public init(name: String) {
         self.name = name

@@ -4,6 +4,7 @@ struct ProjectConfigDecoder {
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
+        "restart", "resources",
     ]
     static let environmentKeys = ["target", "prefect", "container", "env"]
 
@@ -98,6 +99,16 @@ struct ProjectConfigDecoder {
                 gpu: reader.bool(requires["gpu"], path: key("requires.gpu")) ?? false)
         }
         spec.secrets = reader.strings(node["secrets"], path: key("secrets")) ?? []
+        if let restart = node["restart"], case .scalar(let text, .bool) = restart.value, ["no", "false", "off"].contains(text.lowercased()) {
+            spec.restart = .no  // YAML reads an unquoted `no` as false
+        } else {
+            spec.restart = reader.enumeration(node["restart"], path: key("restart"), as: RestartPolicy.self) ?? spec.restart
+        }
+        if let resources = node["resources"], resources.value != .null,
+           reader.map(resources, path: key("resources"), keys: ["cpus", "memory"]) != nil {
+            spec.resources.cpus = reader.limit(resources["cpus"], path: key("resources.cpus"), pattern: .cpus)
+            spec.resources.memory = reader.limit(resources["memory"], path: key("resources.memory"), pattern: .memory)
+        }
         return spec
     }
 
@@ -127,10 +138,13 @@ struct ProjectConfigDecoder {
             spec.prefectAPIKeySecret = reader.string(prefect["api_key_secret"], path: path + ".prefect.api_key_secret")
         }
         if let container = node["container"], container.value != .null,
-           reader.map(container, path: path + ".container", keys: ["engine", "registry", "base_image"]) != nil {
+           reader.map(container, path: path + ".container", keys: ["engine", "registry", "base_image", "network", "keep_images", "strategy"]) != nil {
             spec.containerEngine = reader.string(container["engine"], path: path + ".container.engine")
             spec.registry = reader.string(container["registry"], path: path + ".container.registry")
             spec.baseImage = reader.string(container["base_image"], path: path + ".container.base_image")
+            spec.containerNetwork = reader.string(container["network"], path: path + ".container.network")
+            spec.keepImages = reader.int(container["keep_images"], path: path + ".container.keep_images", range: 1...1000) ?? spec.keepImages
+            spec.strategy = reader.enumeration(container["strategy"], path: path + ".container.strategy", as: ContainerStrategy.self) ?? spec.strategy
         }
         spec.env = reader.stringMap(node["env"], path: path + ".env") ?? [:]
         return spec

@@ -44,6 +44,17 @@ public struct SecretStore: Sendable {
         values[name]
     }
 
+    /// `[redacted:NAME]` in a recorded spec → the secret's current value.
+    public func unredact(_ text: String) -> String {
+        guard text.contains("[redacted:") else { return text }
+        var result = text
+        while let start = result.range(of: "[redacted:"), let end = result[start.upperBound...].firstIndex(of: "]") {
+            let name = String(result[start.upperBound..<end])
+            result.replaceSubrange(start.lowerBound...end, with: value(name) ?? "")
+        }
+        return result
+    }
+
     /// A redactor for the named secrets that have values.
     public func redactor(for names: [String]) -> Redactor {
         Redactor(secrets: names.compactMap { name in values[name].map { (name, $0) } })

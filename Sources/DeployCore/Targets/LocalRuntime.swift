@@ -47,16 +47,7 @@ public struct LocalRuntime: Sendable {
         return env
     }
 
-    /// `[redacted:NAME]` in a recorded spec → the secret's current value.
-    func unredact(_ text: String) -> String {
-        guard text.contains("[redacted:") else { return text }
-        var result = text
-        while let start = result.range(of: "[redacted:"), let end = result[start.upperBound...].firstIndex(of: "]") {
-            let name = String(result[start.upperBound..<end])
-            result.replaceSubrange(start.lowerBound...end, with: secrets.value(name) ?? "")
-        }
-        return result
-    }
+    func unredact(_ text: String) -> String { secrets.unredact(text) }
 
     public func start(_ deployment: RenderedDeployment, release: String, directory: String) throws -> ProcessRecord {
         guard case .array(let items)? = deployment.spec["argv"] else { throw ProcessSupervisor.Failure.cannotStart("no command") }

@@ -35,14 +35,38 @@ public enum ProcessSupervisor {
             throw .cannotStart("\(program): not found on PATH")
         }
         try? FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // `sh -c 'cd DIR && exec "$@"'` sets the working directory portably, then becomes the program.
+        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory, executable] + argv.dropFirst()
+        let pid: pid_t
+        do throws(SpawnFailure) {
+            pid = try spawn(argv, environment: environment, stdout: logPath, stderr: nil, newSession: true)
+        } catch {
+            throw .cannotStart("\(program): \(error.reason)")
+        }
+        return (pid, startTicks(pid))
+    }
+
+    public struct SpawnFailure: Error, Equatable {
+        public var reason: String
+    }
+
+    /// `posix_spawn` of `argv` (argv[0] is the executable's path) with exactly `environment`:
+    /// stdin from /dev/null, stdout appended to `stdout`, stderr to `stderr` (or with stdout),
+    /// no other descriptor of crank's, an empty signal mask and default dispositions; in its own
+    /// session when `newSession` (it outlives crank).
+    static func spawn(_ argv: [String], environment: [String: String], stdout: String, stderr: String?, newSession: Bool) throws(SpawnFailure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Close every other descriptor crank holds (pipes to whoever runs crank, sockets):
-        // a deployed process must not keep them open for its whole life.
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        if let stderr {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        // Close every other descriptor crank holds (pipes to whoever runs crank, sockets): a
+        // child, or a daemon it leaves behind, must not keep them open.
         for descriptor in openDescriptors() where descriptor > 2 {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
@@ -59,19 +83,17 @@ public enum ProcessSupervisor {
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(0x80 | 0x08 | 0x04))
-        // `sh -c 'cd DIR && exec "$@"'` sets the working directory portably, then becomes the program.
-        let shell = "/bin/sh"
-        let arguments = ([shell, "-c", "cd \"$0\" && exec \"$@\"", directory, executable] + argv.dropFirst()).map { strdup($0) } + [nil]
+        posix_spawnattr_setflags(&attributes, Int16((newSession ? 0x80 : 0) | 0x08 | 0x04))
+        let arguments = argv.map { strdup($0) } + [nil]
         let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             arguments.forEach { free($0) }
             env.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, shell, &actions, &attributes, arguments, env)
-        guard status == 0 else { throw .cannotStart("\(program): \(String(cString: strerror(status)))") }
-        return (pid, startTicks(pid))
+        let status = posix_spawn(&pid, argv[0], &actions, &attributes, arguments, env)
+        guard status == 0 else { throw SpawnFailure(reason: String(cString: strerror(status))) }
+        return pid
     }
 
     /// Whether the recorded process is still ours and alive (not a zombie, not a reused pid).

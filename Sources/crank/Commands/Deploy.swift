@@ -82,7 +82,7 @@ extension Crank {
                     throw session.fail(failure)
                 }
             }
-            ReleaseRendering.render(outcome, json: global.json, target: session.target, on: terminal)
+            ReleaseRendering.render(outcome, json: global.json, target: session.target, containerLogs: session.containerLogs(release: outcome.release), on: terminal)
             if outcome.status == "failed" { throw ExitCode(1) }
         }
     }

@@ -17,6 +17,14 @@ struct ReleaseSession {
     let target: TargetKind
     let started = Date()
 
+    /// `podman logs PROJECT-DEPLOYMENT-RELEASE` for a container environment's failed deployment.
+    func containerLogs(release: String?) -> ((String) -> String)? {
+        guard target == .container, let release, let spec = effective.config.environment(environment) else { return nil }
+        let executable = BuildInputs.engine(for: spec, path: ProcessInfo.processInfo.environment["PATH"])
+        let project = effective.config.project
+        return { "\((executable as NSString).lastPathComponent) logs \(project)-\($0)-\(release)" }
+    }
+
     static func stateDirectory(root: String) -> String {
         ProcessInfo.processInfo.environment["CRANK_STATE_DIR"].map { PathResolver.absolute($0, from: root) } ?? root + "/.crank/state"
     }
@@ -37,6 +45,19 @@ struct ReleaseSession {
             store = PrefectStateStore(client: client, project: effective.config.project, cache: cache)
             lock = PrefectLock(client: client, project: effective.config.project, environment: options.env)
             engine = PrefectReleaseEngine(effective: effective, store: store, client: client, secrets: secrets)
+        } else if target == .container, let spec {
+            store = cache
+            lock = DeployLock(stateDirectory: cache.directory, environment: options.env)
+            let executable = BuildInputs.engine(for: spec, path: processEnvironment["PATH"])
+            var containers = ContainerReleaseEngine(
+                effective: effective, store: cache, engine: ContainerEngine(executable: executable, runner: DaemonSafeCommandRunner(), environment: processEnvironment),
+                gate: HealthGate(http: URLSessionProbe(), runner: ProcessCommandRunner()), secrets: secrets)
+            containers.grace = Int(grace.rounded(.up))
+            if spec.strategy == .blueGreen {
+                containers.proxy = NginxProxy(directory: NginxProxy.directory(stateDirectory: cache.directory, environment: options.env),
+                                              runner: ProcessCommandRunner())
+            }
+            engine = containers
         } else {
             var runtime = LocalRuntime(root: effective.root, environment: options.env, secrets: secrets, processEnvironment: processEnvironment)
             runtime.grace = grace
@@ -114,7 +135,7 @@ struct ReleaseSession {
     func fail(_ failure: ReleaseEngine.Failure) -> ExitCode {
         switch failure {
         case .unsupportedTarget(let target):
-            terminal.error("deploy to a `\(target.rawValue)` environment is not available yet", hint: "use a `target: local` or `target: prefect` environment")
+            terminal.error("deploy to a `\(target.rawValue)` environment is not available", hint: "use a `target: local`, `prefect` or `container` environment")
         case .unsupported(let deployment, let reason):
             terminal.error("deployment '\(deployment)': \(reason)", hint: "remove it from this environment with `\(deployment): null` under deployments: in its overlay")
         case .unknownDeployment(let name, let known):

@@ -2,7 +2,8 @@ import DeployCore
 import Foundation
 
 enum ReleaseRendering {
-    static func render(_ outcome: ReleaseOutcome, json: Bool, target: TargetKind, on terminal: Terminal) {
+    /// `containerLogs`: the command that shows a container deployment's output (container target).
+    static func render(_ outcome: ReleaseOutcome, json: Bool, target: TargetKind, containerLogs: ((String) -> String)? = nil, on terminal: Terminal) {
         if json {
             try? terminal.printJSON(outcome)
             return
@@ -13,7 +14,7 @@ enum ReleaseRendering {
         case "failed":
             if let failure = outcome.failure {
                 terminal.error("release \(outcome.release ?? "?") failed: \(failure.deployment) \(failure.check) check observed \(failure.observed), wanted \(failure.threshold)",
-                               hint: failureHint(outcome, failure, target: target))
+                               hint: failureHint(outcome, failure, target: target, containerLogs: containerLogs))
             }
         case "unchanged":
             terminal.note("nothing to deploy: \(outcome.environment) already runs \(outcome.release ?? "this config")")
@@ -24,13 +25,16 @@ enum ReleaseRendering {
         }
     }
 
-    static func failureHint(_ outcome: ReleaseOutcome, _ failure: HealthFailure, target: TargetKind) -> String {
+    static func failureHint(_ outcome: ReleaseOutcome, _ failure: HealthFailure, target: TargetKind, containerLogs: ((String) -> String)? = nil) -> String {
         let restored = outcome.deployments.contains { $0.action == "rollback" }
         switch target {
         case .prefect:
             let undo = restored ? "what this deploy registered was put back as the previous release had it (rollback rows above)"
                                 : "the deployments were left as registered"
             return failure.check == "smoke" ? "\(undo); the flow run's logs are in the Prefect UI" : undo
+        case .container:
+            let undo = restored ? "the previous release's container serves again" : "the failed container was left in place"
+            return "\(undo); the failed container is kept stopped: `\(containerLogs?(failure.deployment) ?? "podman logs")`"
         default:
             let undo = restored ? "the previous release was restored" : "the failed deployment was left running"
             return "\(undo); see the log in .crank/run/\(outcome.environment)/\(failure.deployment).log"

@@ -1,0 +1,148 @@
+import Foundation
+
+/// The podman or docker CLI (the same arguments work for both), run through a
+/// `CommandRunner`. Secret values reach a container through an env-file that exists only
+/// while `run` starts it — never argv.
+public struct ContainerEngine: Sendable {
+    public struct Failure: Error, Equatable, CustomStringConvertible {
+        public var command: String
+        public var output: String
+        public var description: String { "`\(command)` failed: \(output)" }
+    }
+
+    /// What `inspect` tells about a container.
+    public struct State: Equatable, Sendable {
+        public var name: String
+        public var running: Bool
+        /// running, exited, created, …
+        public var status: String
+        public var exitCode: Int
+        public var restarts: Int
+        public var image: String
+        public var startedAt: String
+        public var labels: [String: String] = [:]
+    }
+
+    public let executable: String
+    let runner: any CommandRunner
+    /// Variables the engine needs (CONTAINERS_CONF, DOCKER_HOST, PATH, HOME, …).
+    let environment: [String: String]
+
+    public init(executable: String, runner: any CommandRunner, environment: [String: String]) {
+        self.executable = executable
+        self.runner = runner
+        self.environment = environment
+    }
+
+    @discardableResult
+    func call(_ arguments: [String], timeout: TimeInterval = 120) throws(Failure) -> String {
+        let result = runner.run(ShellCommand(executable, arguments, environment: environment), timeout: timeout)
+        guard result.status == 0, !result.timedOut else {
+            let output = (result.stderr.isEmpty ? result.stdout : result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(command: ([executable] + arguments.prefix(3)).joined(separator: " "),
+                          output: result.timedOut ? "timed out after \(Int(timeout)) s" : String(output.suffix(600)))
+        }
+        return result.stdout
+    }
+
+    /// Runs a build or push command the builder planned, with this engine's environment.
+    func run(_ command: ShellCommand, timeout: TimeInterval = 900) throws(Failure) {
+        var planned = command
+        planned.environment = (command.environment ?? [:]).merging(environment) { own, _ in own }
+        let result = runner.run(planned, timeout: timeout)
+        guard result.status == 0, !result.timedOut else {
+            throw Failure(command: command.description, output: String((result.stderr.isEmpty ? result.stdout : result.stderr).suffix(600)))
+        }
+    }
+
+    public func imageExists(_ reference: String) -> Bool {
+        (try? call(["image", "inspect", "--format", "{{.Id}}", reference], timeout: 30)) != nil
+    }
+
+    func tag(_ source: String, as target: String) throws(Failure) {
+        try call(["tag", source, target], timeout: 30)
+    }
+
+    func removeImage(_ reference: String) throws(Failure) {
+        try call(["rmi", reference], timeout: 60)
+    }
+
+    /// Tags of `repository` (`REPO:TAG` references).
+    func tags(of repository: String) -> [String] {
+        let output = (try? call(["images", "--format", "{{.Repository}}:{{.Tag}}", repository], timeout: 30)) ?? ""
+        return output.split(separator: "\n").map(String.init).filter { $0.hasPrefix(repository + ":") }
+    }
+
+    /// What `run -d` starts.
+    struct Launch: Sendable {
+        var name: String
+        var image: String
+        var env: [String: String]
+        /// Host port on 127.0.0.1 → container port.
+        var publish: [(host: Int, container: Int)] = []
+        var labels: [String: String] = [:]
+        var network: String?
+        var restart = RestartPolicy.unlessStopped
+        var resources = ResourceLimits()
+    }
+
+    /// `run -d` with an env-file (0600, removed as soon as the engine has read it): values never
+    /// reach argv. An env-file holds one line per variable, so a value with a line break is refused.
+    func start(_ launch: Launch) throws(Failure) -> String {
+        if let name = launch.env.keys.sorted().first(where: { launch.env[$0]!.contains(where: \.isNewline) }) {
+            throw Failure(command: "run \(launch.name)",
+                          output: "the value of \(name) has a line break; engine env-files hold one line per variable (store it base64-encoded)")
+        }
+        let directory = FileManager.default.temporaryDirectory.path + "/crank-env-" + UUID().uuidString
+        let file = directory + "/env"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let text = launch.env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
+            try AtomicFile.write(Data(text.utf8), to: file, permissions: 0o600)
+        } catch {
+            throw Failure(command: "write env-file", output: "\(error)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var arguments = ["run", "-d", "--name", launch.name, "--env-file", file, "--restart", launch.restart.rawValue, "--init"]
+        for (host, container) in launch.publish { arguments += ["-p", "127.0.0.1:\(host):\(container)"] }
+        for (key, value) in launch.labels.sorted(by: { $0.key < $1.key }) { arguments += ["--label", "\(key)=\(value)"] }
+        if let network = launch.network { arguments += ["--network", network] }
+        if let cpus = launch.resources.cpus { arguments += ["--cpus", cpus] }
+        if let memory = launch.resources.memory { arguments += ["--memory", memory] }
+        arguments.append(launch.image)
+        return try call(arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func stop(_ name: String, grace: Int) throws(Failure) {
+        try call(["stop", "-t", String(grace), name], timeout: TimeInterval(grace + 30))
+    }
+
+    func startExisting(_ name: String) throws(Failure) {
+        try call(["start", name])
+    }
+
+    func remove(_ name: String) {
+        _ = try? call(["rm", "-f", name], timeout: 60)
+    }
+
+    /// Names of the containers carrying every label in `labels`, running or not.
+    func containers(labeled labels: [String: String]) -> [String] {
+        var arguments = ["ps", "-a", "--format", "{{.Names}}"]
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) { arguments += ["--filter", "label=\(key)=\(value)"] }
+        let output = (try? call(arguments, timeout: 30)) ?? ""
+        return output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
+    }
+
+    public func inspect(_ name: String) -> State? {
+        let format = "{{.Name}}|{{.State.Running}}|{{.State.Status}}|{{.State.ExitCode}}|{{.RestartCount}}|{{.Config.Image}}|{{.State.StartedAt}}|{{json .Config.Labels}}"
+        guard let output = try? call(["inspect", "--type", "container", "--format", format, name], timeout: 30) else { return nil }
+        let fields = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 8 else { return nil }
+        var labels: [String: String] = [:]
+        if case .object(let values)? = try? JSONReader.parse(Data(fields[7...].joined(separator: "|").utf8)) {
+            for (key, value) in values { if case .string(let text) = value { labels[key] = text } }
+        }
+        return State(name: fields[0].hasPrefix("/") ? String(fields[0].dropFirst()) : fields[0], running: fields[1] == "true", status: fields[2],
+                     exitCode: Int(fields[3]) ?? 0, restarts: Int(fields[4]) ?? 0, image: fields[5], startedAt: fields[6], labels: labels)
+    }
+}

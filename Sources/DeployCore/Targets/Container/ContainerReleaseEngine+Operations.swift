@@ -1,0 +1,114 @@
+import Foundation
+
+extension ContainerReleaseEngine {
+    /// Starts a recorded release's kept images through the same gate. A release whose images
+    /// were pruned cannot be restored; the error lists those that can.
+    public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
+        let (releases, live) = try await ledger.history()
+        let restorable = releases.filter { release in
+            release.id != live?.id && [.superseded, .rolledBack, .live].contains(release.status)
+                && release.deployments.allSatisfy { Self.releaseImage($0, release: release.id).map(engine.imageExists) ?? false }
+        }
+        let target: ReleaseRecord
+        if let requested {
+            guard let found = restorable.first(where: { $0.id == requested }) else { throw .noSuchRelease(requested, restorable: restorable.map(\.id)) }
+            target = found
+        } else {
+            guard let previous = restorable.filter({ $0.number < (live?.number ?? Int.max) }).last ?? restorable.last else { throw .nothingToRollBack }
+            target = previous
+        }
+        let results = await boundedConcurrency(target.deployments, jobs: 4) { deployment in
+            let applied = await self.replace(deployment, release: target.id)
+            self.progress?(applied.result)
+            return applied
+        }
+        if let failure = results.compactMap(\.failure).first {
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: results.map(\.result), failure: failure)
+        }
+        for deployment in live?.deployments ?? [] where !target.deployments.contains(where: { $0.name == deployment.name }) {
+            stopAll(deployment.name)
+        }
+        try await ledger.promote(target, previous: live, previousBecomes: .rolledBack)
+        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result), failure: nil)
+    }
+
+    /// What the engine reports now for each deployment of the live release.
+    public func status() async throws(Failure) -> EnvironmentStatus {
+        let live = try await ledger.history().live
+        var statuses: [DeploymentStatus] = []
+        for deployment in live?.deployments ?? [] {
+            let states = engine.containers(labeled: labels(deployment.name)).compactMap { engine.inspect($0) }
+            guard let state = states.first(where: \.running) ?? states.first else {
+                statuses.append(DeploymentStatus(name: deployment.name, state: "missing", drift: "no container"))
+                continue
+            }
+            var drift: String?
+            if state.name != containerName(deployment.name, release: live?.id ?? "") { drift = "runs \(state.name), live is \(live?.id ?? "none")" }
+            if !state.running { drift = "\(state.status) (exit \(state.exitCode))" }
+            if state.running, let routed = routeDrift(deployment, state: state) { drift = routed }
+            var health: String?
+            if state.running, case .object(var check)? = deployment.spec["health"] {
+                check["timeout"] = .int(2)
+                let failure = await gate.wait(deployment: deployment.name, health: .object(check), port: Self.port(deployment), directory: effective.root) { true }
+                health = failure.map { "failing: \($0.observed)" } ?? "passing"
+            }
+            statuses.append(DeploymentStatus(name: deployment.name, state: state.running ? "running" : state.status, pid: nil, port: Self.port(deployment),
+                                             uptimeSeconds: nil, health: health.map { "\($0), \(state.restarts) restarts" } ?? "\(state.restarts) restarts",
+                                             drift: drift))
+        }
+        return EnvironmentStatus(environment: environment, live: live?.id, deployments: statuses)
+    }
+
+    /// Where a blue-green deployment's traffic does not reach its running container.
+    func routeDrift(_ deployment: RenderedDeployment, state: ContainerEngine.State) -> String? {
+        guard settings?.strategy == .blueGreen, let proxy, Self.port(deployment) != nil else { return nil }
+        guard proxy.isRunning else { return "proxy not running (crank start brings it back)" }
+        let upstream = proxy.upstream(of: deployment.name)
+        guard let wanted = state.labels[Self.upstreamLabel].flatMap(Int.init), upstream == wanted else {
+            return "proxy routes to \(upstream.map { ":\($0)" } ?? "nothing"), \(state.name) listens on :\(state.labels[Self.upstreamLabel] ?? "?")"
+        }
+        return nil
+    }
+
+    /// `stop` stops the live release's containers; `start` starts them (gated); `restart` both.
+    public func lifecycle(_ action: String, names: [String]) async throws(Failure) -> [DeploymentResult] {
+        guard let live = try await ledger.history().live else { throw .notDeployed }
+        let known = live.deployments.map(\.name)
+        for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
+        return await boundedConcurrency(live.deployments.filter { names.contains($0.name) }, jobs: 4) { deployment in
+            let name = containerName(deployment.name, release: live.id)
+            if action == "stop" {
+                do throws(ContainerEngine.Failure) {
+                    try engine.stop(name, grace: grace)
+                    return DeploymentResult(name: deployment.name, action: action, outcome: "stopped")
+                } catch {
+                    return DeploymentResult(name: deployment.name, action: action, outcome: "failed", detail: error.output)
+                }
+            }
+            if action == "start", let state = engine.inspect(name), state.running {
+                if let problem = ensureRoute(deployment, state: state) {
+                    return DeploymentResult(name: deployment.name, action: action, outcome: "failed", detail: problem)
+                }
+                return DeploymentResult(name: deployment.name, action: action, outcome: "already running", detail: name)
+            }
+            return await replace(deployment, release: live.id).result
+        }
+    }
+
+    /// Stops and removes the environment's containers; images and history stay.
+    public func clean() async throws(Failure) -> [DeploymentResult] {
+        let names = engine.containers(labeled: ["crank.project": project, "crank.environment": environment])
+        let results = names.map { name -> DeploymentResult in
+            try? engine.stop(name, grace: grace)
+            engine.remove(name)
+            return DeploymentResult(name: name, action: "remove", outcome: engine.inspect(name) == nil ? "removed" : "failed")
+        }
+        guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
+        if let proxy {
+            for route in proxy.routes() { try? proxy.remove(route.deployment) }
+            proxy.stop()
+        }
+        try await ledger.clear()
+        return results
+    }
+}
