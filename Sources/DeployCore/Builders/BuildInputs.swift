@@ -7,6 +7,8 @@ public struct BuildInputs: Sendable {
     public var fingerprint: SecretFingerprint
     /// The container engine to use (`podman` or `docker`).
     public var engine: String
+    /// The project's own `.containerignore` (else `.dockerignore`), added to crank's.
+    public var projectIgnore: String?
 
     public init(effective: EffectiveConfig, flows: [Flow], revision: SourceRevision, secrets: SecretStore,
                 fingerprint: SecretFingerprint, engine: String) {

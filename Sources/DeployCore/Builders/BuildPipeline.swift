@@ -60,10 +60,13 @@ public struct BuildPipeline {
             throw .state("cannot create \(SecretFingerprint.keyFile): \(error)")
         }
         let environment = effective.config.environment(effective.environment ?? "")
-        return BuildInputs(
+        var inputs = BuildInputs(
             effective: effective, flows: discovery.flows, revision: revision,
             secrets: SecretStore.load(root: root, environment: effective.environment ?? "", processEnvironment: processEnvironment),
             fingerprint: fingerprint, engine: BuildInputs.engine(for: environment, path: path))
+        inputs.projectIgnore = [".containerignore", ".dockerignore"].lazy
+            .compactMap { FileManager.default.contents(atPath: root + "/" + $0) }.first.map { String(decoding: $0, as: UTF8.self) }
+        return inputs
     }
 
     public func build(selection: BuildPlanner.Selection) throws(Failure) -> (DeployPlan, BuildManifest, BuildInputs) {

@@ -173,8 +173,8 @@ struct NginxProxyTests {
         try await ProcessRunner.offPool(work)
     }
 
-    func get(_ port: Int) async throws -> HTTPProbe.Answer {
-        try await off { HTTPProbe.get(port: port) }
+    func get(_ port: Int) async throws -> RawHTTP.Answer {
+        try await off { RawHTTP.get(port: port) }
     }
 }
 
