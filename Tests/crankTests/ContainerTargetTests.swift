@@ -17,6 +17,8 @@ final class ContainerProject: @unchecked Sendable {
         project = "ct" + UUID().uuidString.lowercased().prefix(8).filter(\.isLetter) + String(port)
         tree = try TemporaryTree([
             ".gitignore": ".crank/\n",
+            ".containerignore": "notes\n",
+            "notes/private.txt": "not for images",
             "www/health": "ok\n",
             "www/index.html": "v1",
             "crank.yaml": """
@@ -113,6 +115,9 @@ struct ContainerTargetTests {
         for label in ["\"crank.project\":\"\(fixture.project)\"", "\"crank.environment\":\"prod\"", "\"crank.deployment\":\"web\"", "\"crank.release\":\"r1\"", "crank.git-sha"] {
             #expect(labels.contains(label), "\(labels)")
         }
+        // The build context: the page is there; crank's state, git and what .containerignore lists are not.
+        let listing = try fixture.podman(["exec", name, "ls", "-a", "/app"]).stdout.split(separator: "\n").map(String.init)
+        #expect(listing.contains("www") && !listing.contains(".crank") && !listing.contains(".git") && !listing.contains("notes"), "\(listing)")
         // The limits and the restart policy from config reach the engine.
         let config = try fixture.podman(["inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}", name]).stdout
         #expect(config.trimmingCharacters(in: .whitespacesAndNewlines) == "67108864 unless-stopped")

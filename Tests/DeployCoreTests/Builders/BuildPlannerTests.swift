@@ -11,19 +11,31 @@ struct BuildPlannerTests {
         let (plan, _) = try fixture.plan(env: "prod")
         let root = fixture.root
         #expect(plan.commandLines == [
-            "podman build -t registry.example.com/team/demo-api:git-0123456789ab -f \(root)/.crank/build/prod/containers/api/Containerfile \(root)",
+            "podman build -t registry.example.com/team/demo-api:git-0123456789ab -f \(root)/.crank/build/prod/containers/api/Containerfile"
+                + " --ignorefile \(root)/.crank/build/prod/containers/api/Containerfile.ignore \(root)",
             "podman push registry.example.com/team/demo-api:git-0123456789ab",
         ])
         #expect(plan.files == [
             ".crank/build/prod/prefect.yaml", ".crank/build/prod/containers/api/Containerfile",
-            ".crank/build/prod/processes/worker.json", ".crank/build/prod/manifest.json",
+            ".crank/build/prod/containers/api/Containerfile.ignore", ".crank/build/prod/processes/worker.json", ".crank/build/prod/manifest.json",
         ])
+    }
+
+    @Test("the build context leaves out crank's state, git and the venv, plus what the project's own ignore file lists")
+    func ignoreFile() throws {
+        let fixture = try BuilderFixture()
+        let plain = try #require(try fixture.plan(env: "prod").0.file("containers/api/Containerfile.ignore"))
+        #expect(plain.split(separator: "\n").filter { !$0.hasPrefix("#") } == [".crank", ".git", ".venv", "**/__pycache__"])
+        let withProject = try #require(try fixture.plan(env: "prod", projectIgnore: "data/\n*.log").0.file("containers/api/Containerfile.ignore"))
+        #expect(withProject.hasSuffix(".venv\n**/__pycache__\n# From the project's ignore file:\ndata/\n*.log\n"))
     }
 
     @Test("docker builds get the -f flag too")
     func dockerCommands() throws {
         let (plan, _) = try BuilderFixture().plan(env: "prod", engine: "docker")
         #expect(plan.commandLines.first?.hasPrefix("docker build -t registry.example.com/team/demo-api:git-0123456789ab -f ") == true)
+        // docker's legacy builder has no --ignorefile: it reads the context's .dockerignore.
+        #expect(plan.commandLines.first?.contains("--ignorefile") == false)
     }
 
     @Test("--python and --containers select deployments by kind")

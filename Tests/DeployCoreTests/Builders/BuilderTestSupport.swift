@@ -51,8 +51,10 @@ struct BuilderFixture {
                            engine: engine)
     }
 
-    func plan(env: String, engine: String = "podman", selection: BuildPlanner.Selection = .init(python: false, containers: false)) throws -> (DeployPlan, BuildManifest) {
-        let inputs = try inputs(env: env, engine: engine)
+    func plan(env: String, engine: String = "podman", selection: BuildPlanner.Selection = .init(python: false, containers: false),
+              projectIgnore: String? = nil) throws -> (DeployPlan, BuildManifest) {
+        var inputs = try inputs(env: env, engine: engine)
+        inputs.projectIgnore = projectIgnore
         let rendered = try DeploymentRenderer(inputs: inputs).render()
         let template = try String(contentsOfFile: Checkout.root + "/" + ContainerfileBuilder.templateFile, encoding: .utf8)
         return try BuildPlanner(inputs: inputs, containerfile: ContainerfileBuilder(template: template, templatePath: "t")).plan(rendered, selection: selection)
