@@ -23,14 +23,19 @@ extension DependencyDoctor {
                                        hint: ok ? nil : hint)
             return ok ? [apiCheck] + (await workPoolChecks(environment, api: api)) : [apiCheck]
         case .container:
-            let engines = environment.containerEngine.map { [$0] } ?? ["podman", "docker"]
-            for engine in engines {
-                if let location = ExecutableLocator.find(engine, path: path) {
-                    return [DoctorCheck(kind: .target, name: engine, status: .ok, requiredBy: [], detail: location)]
-                }
+            let engines = environment.containerEngine.flatMap { $0 == "auto" ? nil : [$0] } ?? ["podman", "docker"]
+            let engine = engines.lazy.compactMap { name in ExecutableLocator.find(name, path: path).map { (name, $0) } }.first
+            var checks = [engine.map { DoctorCheck(kind: .target, name: $0.0, status: .ok, requiredBy: [], detail: $0.1) }
+                ?? DoctorCheck(kind: .target, name: engines.joined(separator: " or "), status: .missing, requiredBy: [],
+                               detail: "no container engine on PATH", hint: hints.executable(engines[0]))]
+            if environment.strategy == .blueGreen {
+                // blue-green switches traffic at crank's own nginx.
+                let nginx = ExecutableLocator.find("nginx", path: (path ?? "") + ":/usr/sbin:/usr/local/sbin")
+                checks.append(DoctorCheck(kind: .target, name: "nginx", status: nginx == nil ? .missing : .ok, requiredBy: [],
+                                          detail: nginx ?? "the blue-green strategy switches traffic with nginx; none found",
+                                          hint: nginx == nil ? hints.executable("nginx") : nil))
             }
-            return [DoctorCheck(kind: .target, name: engines.joined(separator: " or "), status: .missing, requiredBy: [],
-                                detail: "no container engine on PATH", hint: hints.executable(engines[0]))]
+            return checks
         }
     }
 }
