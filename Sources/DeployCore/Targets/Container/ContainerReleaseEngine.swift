@@ -208,7 +208,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         var labels = labels(deployment.name).merging(extraLabels) { _, extra in extra }
         labels["crank.release"] = release
         var launch = ContainerEngine.Launch(name: name, image: image, env: variables(deployment, release: release), labels: labels,
-                                            network: settings?.containerNetwork)
+                                            network: settings?.containerNetwork.flatMap { $0.isEmpty ? nil : $0 })
         if let port = Self.port(deployment), let hostPort { launch.publish = [(hostPort, port)] }
         if case .string(let policy)? = deployment.spec["restart"], let restart = RestartPolicy(rawValue: policy) { launch.restart = restart }
         if case .object(let limits)? = deployment.spec["resources"] {
