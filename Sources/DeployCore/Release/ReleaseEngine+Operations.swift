@@ -25,17 +25,8 @@ extension ReleaseEngine {
     /// Re-applies a recorded release (default: the one live before the current one), gated.
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
         let (releases, live) = try await history()
-        let restorable = releases.filter { $0.id != live?.id && ($0.status == .superseded || $0.status == .rolledBack || $0.status == .live)
-            && SourceSnapshot.exists(root: root, environment: environment, release: $0.id) }
-        let target: ReleaseRecord
-        if let requested {
-            guard let found = restorable.first(where: { $0.id == requested }) else {
-                throw .noSuchRelease(requested, restorable: restorable.map(\.id))
-            }
-            target = found
-        } else {
-            guard let previous = restorable.filter({ $0.number < (live?.number ?? Int.max) }).last ?? restorable.last else { throw .nothingToRollBack }
-            target = previous
+        let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested) {
+            SourceSnapshot.exists(root: root, environment: environment, release: $0.id)
         }
         let directory = SourceSnapshot.directory(root: root, environment: environment, release: target.id)
         let wanted = target.deployments

@@ -24,6 +24,20 @@ struct ReleaseLedger: Sendable {
         }
     }
 
+    /// The release a rollback restores: `requested`, else the newest restorable one before the
+    /// live one (else the newest restorable at all). Restorable: once live, not live now, and
+    /// `available` (its release directory or images still exist). The error lists those that are.
+    static func rollbackTarget(_ releases: [ReleaseRecord], live: ReleaseRecord?, requested: String?,
+                               available: (ReleaseRecord) -> Bool = { _ in true }) throws(ReleaseEngine.Failure) -> ReleaseRecord {
+        let restorable = releases.filter { $0.id != live?.id && [.superseded, .rolledBack, .live].contains($0.status) && available($0) }
+        if let requested {
+            guard let found = restorable.first(where: { $0.id == requested }) else { throw .noSuchRelease(requested, restorable: restorable.map(\.id)) }
+            return found
+        }
+        guard let previous = restorable.filter({ $0.number < (live?.number ?? Int.max) }).last ?? restorable.last else { throw .nothingToRollBack }
+        return previous
+    }
+
     /// Records release `r<N+1>` as pending, with the manifest of exactly `desired`.
     func open(after releases: [ReleaseRecord], manifest: BuildManifest, desired: [RenderedDeployment], reason: String?) async throws(ReleaseEngine.Failure) -> ReleaseRecord {
         let id = "r\((releases.map(\.number).max() ?? 0) + 1)"

@@ -5,17 +5,8 @@ extension ContainerReleaseEngine {
     /// were pruned cannot be restored; the error lists those that can.
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
         let (releases, live) = try await ledger.history()
-        let restorable = releases.filter { release in
-            release.id != live?.id && [.superseded, .rolledBack, .live].contains(release.status)
-                && release.deployments.allSatisfy { Self.releaseImage($0, release: release.id).map(engine.imageExists) ?? false }
-        }
-        let target: ReleaseRecord
-        if let requested {
-            guard let found = restorable.first(where: { $0.id == requested }) else { throw .noSuchRelease(requested, restorable: restorable.map(\.id)) }
-            target = found
-        } else {
-            guard let previous = restorable.filter({ $0.number < (live?.number ?? Int.max) }).last ?? restorable.last else { throw .nothingToRollBack }
-            target = previous
+        let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested) { release in
+            release.deployments.allSatisfy { Self.releaseImage($0, release: release.id).map(engine.imageExists) ?? false }
         }
         let results = await boundedConcurrency(target.deployments, jobs: 4) { deployment in
             let applied = await self.replace(deployment, release: target.id)

@@ -5,15 +5,7 @@ extension PrefectReleaseEngine {
     /// crank's deployments it does not have, and gates on `smoke:` runs like a deploy.
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
         let (releases, live) = try await history()
-        let restorable = releases.filter { $0.id != live?.id && [.superseded, .rolledBack, .live].contains($0.status) }
-        let target: ReleaseRecord
-        if let requested {
-            guard let found = restorable.first(where: { $0.id == requested }) else { throw .noSuchRelease(requested, restorable: restorable.map(\.id)) }
-            target = found
-        } else {
-            guard let previous = restorable.filter({ $0.number < (live?.number ?? Int.max) }).last ?? restorable.last else { throw .nothingToRollBack }
-            target = previous
-        }
+        let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested)
         let server = try await serverDeployments()
         let wanted = target.deployments
         try await ensurePools(for: wanted, create: false)
