@@ -38,7 +38,11 @@ public struct DaemonSafeCommandRunner: CommandRunner {
         var status: Int32 = 0
         var pause: useconds_t = 1_000
         var timedOut = false
-        while waitpid(pid, &status, WNOHANG) == 0 {
+        var waited: pid_t = 0
+        while true {
+            waited = waitpid(pid, &status, WNOHANG)
+            if waited == -1, errno == EINTR { continue }
+            if waited != 0 { break }
             if Date() >= deadline, !timedOut {
                 timedOut = true
                 kill(pid, SIGTERM)
@@ -50,7 +54,8 @@ public struct DaemonSafeCommandRunner: CommandRunner {
             usleep(pause)
             pause = min(pause * 2, 20_000)
         }
-        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        // -1: someone else collected the child; its status is unknown, so it is not a success.
+        let exitCode: Int32 = waited == -1 && !timedOut ? 255 : (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let read = { (name: String) in String(decoding: FileManager.default.contents(atPath: directory + "/" + name) ?? Data(), as: UTF8.self) }
         return CommandResult(status: exitCode, stdout: read("out"), stderr: read("err"), timedOut: timedOut)
     }
