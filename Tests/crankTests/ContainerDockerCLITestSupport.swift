@@ -112,7 +112,7 @@ struct DockerAPIService: Sendable {
 /// A git project (unique name, free port) whose `prod` environment runs busybox httpd from the
 /// local base image as a container: a release serves `www/index.html`, `/health` is
 /// `www/health`.
-struct ContainerProject {
+struct HttpdContainerProject {
     let tree: TemporaryTree
     let name = "dk" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
     let port: Int

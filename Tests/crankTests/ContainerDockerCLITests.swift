@@ -10,7 +10,7 @@ struct ContainerDockerCLITests {
     @Test("deploy, gate, status, a second release, rollback and clean all go through the docker CLI")
     func lifecycle() async throws {
         try await DockerAPIService.with { service in
-            let project = try ContainerProject(engine: "docker", environment: service.environment)
+            let project = try HttpdContainerProject(engine: "docker", environment: service.environment)
             defer { project.removeEverything() }
             let r1 = "\(project.name)-web-r1"
 
@@ -117,7 +117,7 @@ struct ContainerDockerCLITests {
 
     @Test("make deploy-containers and make deploy-prod deploy a container environment with the shipped containers.conf")
     func makeTargets() async throws {
-        let project = try ContainerProject(engine: "podman", environment: ["CONTAINERS_CONF": DockerAPIService.containersConf])
+        let project = try HttpdContainerProject(engine: "podman", environment: ["CONTAINERS_CONF": DockerAPIService.containersConf])
         defer { project.removeEverything() }
         let make = { @Sendable (arguments: [String]) async throws -> ProcessOutput in
             try await ProcessRunner.offPool {
