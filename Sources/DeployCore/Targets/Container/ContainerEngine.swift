@@ -67,10 +67,28 @@ public struct ContainerEngine: Sendable {
         try call(["rmi", reference], timeout: 60)
     }
 
-    /// Tags of `repository` (`REPO:TAG` references).
+    /// Tags of `repository`, as `REPO:TAG` references spelled the way `repository` is.
+    ///
+    /// `images REPO` also lists the other names of the images it matches, hence the filter. The
+    /// docker CLI prints Docker Hub names in their short form (`docker.io/team/app` as
+    /// `team/app`, `docker.io/library/app` as `app`) where podman prints them in full, so both
+    /// spellings match; podman's output is filtered exactly as before.
     func tags(of repository: String) -> [String] {
         let output = (try? call(["images", "--format", "{{.Repository}}:{{.Tag}}", repository], timeout: 30)) ?? ""
-        return output.split(separator: "\n").map(String.init).filter { $0.hasPrefix(repository + ":") }
+        let spellings: Set<String> = [repository, Self.shortHubName(repository)]
+        return output.split(separator: "\n").compactMap { line -> String? in
+            guard let colon = line.lastIndex(of: ":"), spellings.contains(String(line[..<colon])) else { return nil }
+            return repository + line[colon...]
+        }
+    }
+
+    /// Docker's short ("familiar") form of a Docker Hub repository; other names are unchanged.
+    static func shortHubName(_ repository: String) -> String {
+        for hub in ["docker.io/", "index.docker.io/"] where repository.hasPrefix(hub) {
+            let path = repository.dropFirst(hub.count)
+            return String(path.hasPrefix("library/") ? path.dropFirst("library/".count) : path)
+        }
+        return repository
     }
 
     /// What `run -d` starts.
