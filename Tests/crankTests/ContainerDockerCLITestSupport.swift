@@ -123,7 +123,7 @@ struct HttpdContainerProject {
         port = try PrefectServer.freePort()
         self.engine = engine
         self.environment = environment
-        tree = try TemporaryTree(["www/health": "ok\n", "www/index.html": "v1\n", ".gitignore": ".crank/\n"])
+        tree = try TemporaryTree(["www/health": "ok\n", "www/index.html": "v1\n", ".gitignore": ".crank/\n", ".dockerignore": ".crank\n.git\n"])
         try tree.write("crank.yaml", config())
         try git(["init", "-q"])
         try commit("v1")

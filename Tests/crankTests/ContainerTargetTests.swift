@@ -241,4 +241,21 @@ struct ContainerTargetTests {
         #expect(stat.isEmpty || stat.split(separator: ")").last?.split(separator: " ").first == "Z", "\(stat)")
         #expect(fixture.page() == nil)
     }
+
+    @Test("engine: docker — a project without a .dockerignore naming .crank is refused before any build; doctor reports a docker that does not answer")
+    func dockerContextGuard() throws {
+        let fixture = try ContainerProject()
+        defer { fixture.cleanUp() }
+        let yaml = try String(contentsOfFile: fixture.tree.path("crank.yaml"), encoding: .utf8)
+        try fixture.tree.write("crank.yaml", yaml.replacingOccurrences(of: "engine: podman", with: "engine: docker"))
+        try fixture.git(["commit", "-qam", "docker"])
+        let nowhere = ["DOCKER_HOST": "unix://\(fixture.tree.path("no-daemon.sock"))"]
+        let deploy = try fixture.crank(["deploy", "--env", "prod"], nowhere)
+        #expect(deploy.status == 1)
+        #expect(deploy.stderr.contains("docker would copy .crank/ (secrets, state) into the image: add a .dockerignore"), "\(deploy.stderr)")
+        #expect(deploy.stderr.contains("no container was stopped or started"), "\(deploy.stderr)")
+        let doctor = try fixture.crank(["doctor", "--env", "prod"], nowhere)
+        #expect(doctor.status != 0)
+        #expect((doctor.stdout + doctor.stderr).contains("does not answer"), "\(doctor.stdout)\(doctor.stderr)")
+    }
 }

@@ -25,7 +25,7 @@ extension DependencyDoctor {
         case .container:
             let engines = environment.containerEngine.flatMap { $0 == "auto" ? nil : [$0] } ?? ["podman", "docker"]
             let engine = engines.lazy.compactMap { name in ExecutableLocator.find(name, path: path).map { (name, $0) } }.first
-            var checks = [engine.map { DoctorCheck(kind: .target, name: $0.0, status: .ok, requiredBy: [], detail: $0.1) }
+            var checks = [engine.map(engineCheck)
                 ?? DoctorCheck(kind: .target, name: engines.joined(separator: " or "), status: .missing, requiredBy: [],
                                detail: "no container engine on PATH", hint: hints.executable(engines[0]))]
             if environment.strategy == .blueGreen {
@@ -41,6 +41,20 @@ extension DependencyDoctor {
 }
 
 extension DependencyDoctor {
+    /// The engine answers (`ps`): a docker CLI whose DOCKER_HOST is unreachable is not enough.
+    func engineCheck(_ engine: (name: String, location: String)) -> DoctorCheck {
+        let result = runner.run(ShellCommand(engine.location, ["ps", "-q"]), timeout: 15)
+        guard result.status == 0, !result.timedOut else {
+            let output = (result.stderr.isEmpty ? result.stdout : result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+            return DoctorCheck(kind: .target, name: engine.name, status: .missing, requiredBy: [],
+                               detail: "\(engine.location) does not answer: \(result.timedOut ? "timed out" : String(output.prefix(300)))",
+                               hint: InstallHint(run: engine.name == "docker"
+                                   ? "start the Docker daemon, or point DOCKER_HOST at one (`podman system service` gives a Docker API)"
+                                   : "\(engine.name) ps  # shows why (CONTAINERS_CONF, storage, runtime)"))
+        }
+        return DoctorCheck(kind: .target, name: engine.name, status: .ok, requiredBy: [], detail: engine.location)
+    }
+
     /// Each work pool the flow deployments name must exist in the server.
     func workPoolChecks(_ environment: EnvironmentSpec, api: String) async -> [DoctorCheck] {
         var pools: [String: (type: String, users: [String])] = [:]

@@ -32,6 +32,8 @@ enum ReleaseRendering {
             let undo = restored ? "what this deploy registered was put back as the previous release had it (rollback rows above)"
                                 : "the deployments were left as registered"
             return failure.check == "smoke" ? "\(undo); the flow run's logs are in the Prefect UI" : undo
+        case .container where failure.check == "build":
+            return "no container was stopped or started; fix the build and deploy again"
         case .container:
             let undo = restored ? "the previous release's container serves again" : "the failed container was left in place"
             return "\(undo); the failed container is kept stopped: `\(containerLogs?(failure.deployment) ?? "podman logs")`"

@@ -29,12 +29,13 @@ extension ContainerReleaseEngine {
         var statuses: [DeploymentStatus] = []
         for deployment in live?.deployments ?? [] {
             let states = engine.containers(labeled: labels(deployment.name)).compactMap { engine.inspect($0) }
-            guard let state = states.first(where: \.running) ?? states.first else {
+            let liveName = containerName(deployment.name, release: live?.id ?? "")
+            guard let state = states.first(where: \.running) ?? states.first(where: { $0.name == liveName }) ?? states.first else {
                 statuses.append(DeploymentStatus(name: deployment.name, state: "missing", drift: "no container"))
                 continue
             }
             var drift: String?
-            if state.name != containerName(deployment.name, release: live?.id ?? "") { drift = "runs \(state.name), live is \(live?.id ?? "none")" }
+            if state.name != liveName { drift = "runs \(state.name), live is \(live?.id ?? "none")" }
             if !state.running { drift = "\(state.status) (exit \(state.exitCode))" }
             if state.running, let routed = routeDrift(deployment, state: state) { drift = routed }
             var health: String?

@@ -144,7 +144,14 @@ public struct ContainerReleaseEngine: ReleaseTarget {
                     return Applied(result: DeploymentResult(name: deployment.name, action: "tag", outcome: "kept", detail: target), failure: nil)
                 }
                 if !engine.imageExists(image) {
-                    for command in manifest.entries.first(where: { $0.deployment.name == deployment.name })?.commands ?? [] { try engine.run(command) }
+                    for command in manifest.entries.first(where: { $0.deployment.name == deployment.name })?.commands ?? [] {
+                        if let problem = Self.contextProblem(command, root: effective.root) {
+                            return Applied(result: DeploymentResult(name: deployment.name, action: "build", outcome: "refused", detail: problem),
+                                           failure: HealthFailure(deployment: deployment.name, check: "build", observed: problem,
+                                                                  threshold: "a .dockerignore that lists .crank"))
+                        }
+                        try engine.run(command)
+                    }
                 }
                 try engine.tag(image, as: target)
                 return Applied(result: DeploymentResult(name: deployment.name, action: "build", outcome: "built", detail: target), failure: nil)
@@ -153,6 +160,17 @@ public struct ContainerReleaseEngine: ReleaseTarget {
                                failure: HealthFailure(deployment: deployment.name, check: "build", observed: error.description, threshold: "the image builds"))
             }
         }
+    }
+
+    /// Why a build must not run: docker's legacy builder sends the whole context, and without a
+    /// `.dockerignore` naming `.crank` that includes `.crank/secrets/` (podman gets crank's own
+    /// `--ignorefile`).
+    static func contextProblem(_ command: ShellCommand, root: String) -> String? {
+        guard (command.executable as NSString).lastPathComponent == "docker", command.arguments.first == "build" else { return nil }
+        let lines = (FileManager.default.contents(atPath: root + "/.dockerignore").map { String(decoding: $0, as: UTF8.self) } ?? "")
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        if lines.contains(where: { [".crank", ".crank/", "/.crank", "/.crank/", ".crank/**"].contains($0) }) { return nil }
+        return "docker would copy .crank/ (secrets, state) into the image: add a .dockerignore with the lines .crank, .git and .venv"
     }
 
     /// The running container of `deployment`, if any.
