@@ -46,7 +46,9 @@ struct DeployProject {
                     command: ["${WORKER_CMD:-python3}", service.py]
                     port: \(worker)
                     env: {PORT: "\(worker)", VERSION: "${VERSION:-1}", FAIL_HEALTH: "${WORKER_FAIL:-0}"}
-                    health: {path: /health, timeout: 3}
+                    # 10 s: Python's start-up on a loaded 2-core CI machine; tests of a failing
+                    # check shorten it with WORKER_TIMEOUT=3.
+                    health: {path: /health, timeout: "${WORKER_TIMEOUT:-10}"}
                 environments:
                   dev: {target: local}
                 """,
@@ -101,7 +103,7 @@ struct DeployCommandsTests {
         let project = try DeployProject()
         defer { project.cleanUp() }
         #expect(try project.crank(["deploy", "--env", "dev"]).status == 0)
-        let failed = try project.crank(["deploy", "--env", "dev"], ["VERSION": "2", "WORKER_FAIL": "1"])
+        let failed = try project.crank(["deploy", "--env", "dev"], ["VERSION": "2", "WORKER_FAIL": "1", "WORKER_TIMEOUT": "3"])
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("error: release r2 failed: worker http check observed HTTP 503, wanted HTTP 2xx within 3 s"))
         #expect(project.version(project.web) == "1")
@@ -186,7 +188,7 @@ struct DeployCommandsTests {
         let project = try DeployProject()
         defer { project.cleanUp() }
         var outputs = [try project.crank(["deploy", "--env", "dev", "--json"])]
-        outputs.append(try project.crank(["deploy", "--env", "dev"], ["VERSION": "2", "WORKER_FAIL": "1"]))
+        outputs.append(try project.crank(["deploy", "--env", "dev"], ["VERSION": "2", "WORKER_FAIL": "1", "WORKER_TIMEOUT": "3"]))
         outputs.append(try project.crank(["status", "--env", "dev", "--json"]))
         outputs.append(try project.crank(["history", "--env", "dev", "--json"]))
         let tokenSet = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(string: "http://127.0.0.1:\(project.web)/")!)) as? [String: Any]
