@@ -32,6 +32,7 @@ Usage: python3 scripts/bench/container_bench.py CRANK_BINARY --out RESULTS.json 
 """
 import argparse
 import datetime
+import http.client
 import json
 import os
 import re
@@ -83,7 +84,7 @@ def http_get(port, path, timeout=2):
             return response.status, response.read().decode(errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, ""
-    except OSError:
+    except (OSError, http.client.HTTPException):  # refused, timed out, cut off mid-answer (a container stopping)
         return None, ""
 
 

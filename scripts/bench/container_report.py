@@ -192,10 +192,11 @@ def section(data, invoked_by, crank_version):
     short.update({f"{s}/{o}": f"{s[:2] if s == 'recreate' else 'b-g'} {o}" for s in data["strategies"] for o in OPERATIONS})
     lines += [
         "",
-        "Every run (seconds; the last column: releases recorded when the recreate / blue-green rollback started):",
+        "Every run (seconds; releases recorded when the recreate / blue-green rollback started; how busy all CPUs were during",
+        "the round's commands, every process on the machine included):",
         "",
-        "| round | " + " | ".join(short[k] for k in keys) + " | releases at rollback |",
-        "|---:|" + "---:|" * (len(keys) + 1),
+        "| round | " + " | ".join(short[k] for k in keys) + " | releases at rollback | machine busy |",
+        "|---:|" + "---:|" * (len(keys) + 2),
     ]
     for round_index in range(data["runs"]):
         by_key = {s["measurement"]: s for s in samples if s["round"] == round_index}
@@ -204,7 +205,9 @@ def section(data, invoked_by, crank_version):
             s = by_key.get(key)
             cells.append("—" if not s else (f"{s['seconds']:.2f}" if s["ok"] else "**failed**: " + "; ".join(s["problems"][:1]).replace("|", "\\|")))
         history = " / ".join(str(by_key[f"{s}/rollback"]["history"]) for s in data["strategies"] if f"{s}/rollback" in by_key)
-        lines.append(f"| {round_index + 1} | " + " | ".join(cells) + f" | {history} |")
+        busy = [s["machine_busy"] for s in by_key.values()]
+        lines.append(f"| {round_index + 1} | " + " | ".join(cells) + f" | {history} | "
+                     + (f"{min(busy):.0%}–{max(busy):.0%}" if busy else "—") + " |")
     lines += [
         "",
         "Reproduce with:",
