@@ -250,6 +250,10 @@ environments:
             problems.append(f"exit {code}" + (f": {tail[0]}" if tail else ""))
         if not document or document.get("status") != status:
             problems.append(f"status {document.get('status') if document else None!r}, wanted {status!r}")
+        failure = (document or {}).get("failure")
+        if failure:  # crank's own account of what went wrong, e.g. a failed build
+            observed = " ".join(str(failure.get("observed", "")).split())
+            problems.insert(0, f"{failure.get('check')} check: …{observed[-160:]}")
         got = self.served()
         if got != content:
             problems.append(f"port {self.port} serves {got!r}, wanted {content!r}")
@@ -350,6 +354,14 @@ def strategy_round(project, round_index, logs, record, env=None, label=""):
     if existed:
         problems.append(f"{image} existed before the deploy: nothing was built")
     record(project.strategy, "deploy-new", problems, *measured)
+    if problems:
+        # What follows would only measure the consequences: skipped, and the next round starts
+        # from whatever is live now.
+        for kind in ("rollback", "deploy-built"):
+            record(project.strategy, kind, ["skipped: the deploy before it failed"], None, None, skipped=True)
+        if document.get("status") == "live":
+            project.live = (document.get("release"), content)
+        return
     new = document.get("release")
     built_id = project.image_id(image)
 
@@ -411,12 +423,13 @@ class Tracer:
         self.path, self.seen, self.found = path, 0, {}
         open(path, "w").close()
 
-    def __call__(self, strategy, kind, problems, seconds, busy, watched=None, history=None):
+    def __call__(self, strategy, kind, problems, seconds, busy, watched=None, history=None, skipped=False):
         calls = read_trace(self.path, self.seen)
         self.seen += len(calls)
         self.found[f"{strategy}/{kind}"] = {"wall": seconds, "ok": not problems, "problems": problems[:3], "calls": calls,
-                                            "watched": watched, "history": history}
-        log(f"traced: {strategy}/{kind:<13} {seconds:6.2f} s, {len(calls)} calls" + ("" if not problems else f"  FAILED: {problems[0]}"))
+                                            "watched": watched, "history": history, "skipped": skipped}
+        log(f"traced: {strategy}/{kind:<13} " + (f"{seconds:6.2f} s, {len(calls)} calls" if seconds is not None else "skipped")
+            + ("" if not problems else f"  FAILED: {problems[0]}"))
 
 
 def interrupted(signum, frame):
@@ -463,10 +476,10 @@ def main():
         recreate = projects["recreate"]
         baseline(env, recreate.head_image(), recreate.port, interval, f"{base}-baseline", logs, recreate.content)  # warm-up, untimed
 
-        def record(strategy, kind, problems, seconds, busy, watched=None, history=None):
+        def record(strategy, kind, problems, seconds, busy, watched=None, history=None, skipped=False):
             samples.append({"round": current, "measurement": kind if strategy is None else f"{strategy}/{kind}",
                             "seconds": seconds, "ok": not problems, "problems": problems[:3], "machine_busy": busy,
-                            "watched": watched, "history": history})
+                            "watched": watched, "history": history, "skipped": skipped})
             log(f"round {current + 1}: {samples[-1]['measurement']:<24} "
                 + (f"{seconds:6.2f} s" if seconds is not None else "     -  ") + ("" if not problems else f"  FAILED: {'; '.join(problems[:2])}"))
 
@@ -517,7 +530,7 @@ def main():
     summary = {}
     for sample in samples:
         summary.setdefault(sample["measurement"], []).append(sample)
-    summary = {name: {"runs": len(group), "verified": sum(s["ok"] for s in group),
+    summary = {name: {"runs": len(group), "verified": sum(s["ok"] for s in group), "skipped": sum(s["skipped"] for s in group),
                       "median": statistics.median(s["seconds"] for s in group if s["ok"]) if any(s["ok"] for s in group) else None,
                       "min": min((s["seconds"] for s in group if s["ok"]), default=None),
                       "max": max((s["seconds"] for s in group if s["ok"]), default=None)}

@@ -50,6 +50,7 @@ def where_time_goes(data):
         "| traced command | wall | podman calls | of which look-ups | nginx | git | between calls | before the first, after the last call |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    trace = {key: entry for key, entry in trace.items() if entry["ok"] and entry["calls"]}
     for key, entry in trace.items():
         strategy, operation = key.split("/")
         calls = entry["calls"]
@@ -111,6 +112,8 @@ def section(data, invoked_by, crank_version):
     poll = ms(data["poll_interval"])
     size = f" ({data['base_image_bytes'] / 1e6:.1f} MB)" if data.get("base_image_bytes") else ""
 
+    busy = [s["machine_busy"] for s in samples if s["machine_busy"] is not None]
+
     def ratio(value, against):
         return f"**{value / against:.1f}x**" if value and against else "—"
 
@@ -148,8 +151,7 @@ def section(data, invoked_by, crank_version):
         f"Machine: {host['cores']} cores, {host['cpu']}, "
         + (f"{host['memory'] / 2**30:.1f} GiB RAM" if host["memory"] else "RAM unknown")
         + f", {host['system']}. CPUs busy in the 2 s before the benchmark: {data['machine_busy_before']:.0%}; during the timed runs: "
-        + f"{min(s['machine_busy'] for s in samples):.0%}–{max(s['machine_busy'] for s in samples):.0%} (this benchmark's own processes "
-        "and other users' podman work included)." if samples else "",
+        + f"{min(busy):.0%}–{max(busy):.0%} (this benchmark's own processes and other users' podman work included)." if busy else "",
         "",
         "| measurement | ok runs | median | min | max | / baseline | / bare build + baseline | served | longest outage |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -163,7 +165,8 @@ def section(data, invoked_by, crank_version):
         if bold:
             figures[0] = f"**{figures[0]}**"
         serving, outage = watched(key, "serving"), watched(key, "outage")
-        lines.append(f"| {label} | {s['verified']} of {s['runs']} | {' | '.join(figures)} "
+        runs = f"{s['verified']} of {s['runs']}" + (f" ({s['skipped']} skipped)" if s.get("skipped") else "")
+        lines.append(f"| {label} | {runs} | {' | '.join(figures)} "
                      f"| {'1.0x' if key == 'baseline' else ratio(s['median'], base)} | {ratio(s['median'], bare) if against_bare else ''} "
                      f"| {seconds(serving) if serving is not None else '—'} | {(seconds(outage) if outage else '0') if outage is not None and key.count('/') else '—'} |")
 
@@ -198,16 +201,30 @@ def section(data, invoked_by, crank_version):
         "| round | " + " | ".join(short[k] for k in keys) + " | releases at rollback | machine busy |",
         "|---:|" + "---:|" * (len(keys) + 2),
     ]
+    failures = []
     for round_index in range(data["runs"]):
         by_key = {s["measurement"]: s for s in samples if s["round"] == round_index}
         cells = []
         for key in keys:
             s = by_key.get(key)
-            cells.append("—" if not s else (f"{s['seconds']:.2f}" if s["ok"] else "**failed**: " + "; ".join(s["problems"][:1]).replace("|", "\\|")))
-        history = " / ".join(str(by_key[f"{s}/rollback"]["history"]) for s in data["strategies"] if f"{s}/rollback" in by_key)
-        busy = [s["machine_busy"] for s in by_key.values()]
+            if not s:
+                cells.append("—")
+            elif s["ok"]:
+                cells.append(f"{s['seconds']:.2f}")
+            elif s.get("skipped"):
+                cells.append("skipped")
+            else:
+                failures.append(f"- round {round_index + 1}, {short[key]} ({seconds(s['seconds']) if s['seconds'] else 'no time'}): "
+                                + "; ".join(s["problems"]).replace("`", "'"))
+                cells.append(f"**failed** ({len(failures)})")
+        history = " / ".join(str(by_key[f"{s}/rollback"]["history"]) for s in data["strategies"]
+                             if by_key.get(f"{s}/rollback", {}).get("history") is not None)
+        busy = [s["machine_busy"] for s in by_key.values() if s["machine_busy"] is not None]
         lines.append(f"| {round_index + 1} | " + " | ".join(cells) + f" | {history} | "
                      + (f"{min(busy):.0%}–{max(busy):.0%}" if busy else "—") + " |")
+    if failures:
+        lines += ["", "Failed runs (left out of the medians; after a failed deploy the round's rollback and second deploy of",
+                  "that strategy are skipped):", ""] + failures
     lines += [
         "",
         "Reproduce with:",
