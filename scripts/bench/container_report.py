@@ -99,6 +99,14 @@ def where_time_goes(data):
                      "and state files). The gate itself asks podman whether the container still runs before each probe, so every "
                      "poll of a slow-starting service costs a podman call as well. In blue-green, the gap after `nginx -s reload` is "
                      "crank waiting for nginx's old workers to finish before it stops the old color.")
+        deploy = trace.get("recreate/deploy-new")
+        if deploy:
+            grouped = call_summary(deploy["calls"])
+            pruning = [grouped.get(name, (0, 0.0)) for name in ("podman images", "podman rmi")]
+            if pruning[1][0]:
+                text += (f" A deploy also prunes before it returns: `podman images` and {plural(pruning[1][0], '`podman rmi`')} "
+                         f"({seconds(pruning[0][1] + pruning[1][1])} in the traced recreate deploy of a new commit; removing an "
+                         "image's last tag deletes its layers), after the new version already serves.")
         lines.append(text)
     return lines
 
