@@ -104,13 +104,13 @@ struct ContainerDockerCLITests {
             let printed = try service.docker(["images", "--format", "{{.Repository}}:{{.Tag}}", hub]).stdout
             #expect(printed.split(separator: "\n").contains("\(id)/app:r1"), "docker prints the short name: \(printed)")
             for engine in [docker, podman] {
-                #expect(engine.tags(of: hub).sorted() == [hub + ":r1", hub + ":r2"], "\(engine.executable)")
-                #expect(engine.tags(of: library) == [library + ":r3"], "\(engine.executable)")
-                #expect(engine.tags(of: "localhost/\(id)") == [own], "\(engine.executable)")
+                #expect(try engine.tags(of: hub).sorted() == [hub + ":r1", hub + ":r2"], "\(engine.executable)")
+                #expect(try engine.tags(of: library) == [library + ":r3"], "\(engine.executable)")
+                #expect(try engine.tags(of: "localhost/\(id)") == [own], "\(engine.executable)")
             }
-            for reference in docker.tags(of: hub) { try docker.removeImage(reference) }
-            #expect(docker.tags(of: hub).isEmpty)
-            #expect(docker.tags(of: library) == [library + ":r3"])
+            for reference in try docker.tags(of: hub) { try docker.removeImage(reference) }
+            #expect(try docker.tags(of: hub).isEmpty)
+            #expect(try docker.tags(of: library) == [library + ":r3"])
             #expect(docker.imageExists("localhost/crank-busybox:latest"))
         }
     }

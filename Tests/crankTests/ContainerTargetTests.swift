@@ -258,4 +258,23 @@ struct ContainerTargetTests {
         #expect(doctor.status != 0)
         #expect((doctor.stdout + doctor.stderr).contains("does not answer"), "\(doctor.stdout)\(doctor.stderr)")
     }
+
+    @Test("an engine that does not answer `ps` is an error, never 'no containers': clean removes nothing and keeps the live release")
+    func engineNotAnswering() throws {
+        let fixture = try ContainerProject()
+        defer { fixture.cleanUp() }
+        #expect(try fixture.crank(["deploy", "--env", "prod"]).status == 0)
+        // A podman in front of the real one that fails `ps` (as a wedged engine would).
+        try fixture.tree.write("shim/podman", "#!/bin/sh\n[ \"$1\" = ps ] && { echo 'Error: engine wedged' >&2; exit 125; }\nexec /usr/bin/podman \"$@\"\n")
+        chmod(fixture.tree.path("shim/podman"), 0o755)
+        let path = fixture.tree.path("shim") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let clean = try fixture.crank(["clean", "--env", "prod", "--yes"], ["PATH": path])
+        #expect(clean.status == 1)
+        #expect(clean.stderr.contains("nothing was removed") && clean.stderr.contains("engine wedged"), "\(clean.stderr)")
+        #expect(try fixture.containers() == ["\(fixture.project)-web-r1 running"])
+        #expect(try fixture.history().first?["status"] as? String == "live")
+        let status = try fixture.crank(["status", "--env", "prod", "--json"], ["PATH": path])
+        let deployment = try #require((try status.jsonObject()["deployments"] as? [[String: Any]])?.first)
+        #expect(deployment["state"] as? String == "unknown")
+    }
 }

@@ -73,8 +73,9 @@ public struct ContainerEngine: Sendable {
     /// docker CLI prints Docker Hub names in their short form (`docker.io/team/app` as
     /// `team/app`, `docker.io/library/app` as `app`) where podman prints them in full, so both
     /// spellings match; podman's output is filtered exactly as before.
-    func tags(of repository: String) -> [String] {
-        let output = (try? call(["images", "--format", "{{.Repository}}:{{.Tag}}", repository], timeout: 30)) ?? ""
+    /// Throws when the engine does not answer: "no tags" must never be a guess.
+    func tags(of repository: String) throws(Failure) -> [String] {
+        let output = try call(["images", "--format", "{{.Repository}}:{{.Tag}}", repository], timeout: 30)
         let spellings: Set<String> = [repository, Self.shortHubName(repository)]
         return output.split(separator: "\n").compactMap { line -> String? in
             guard let colon = line.lastIndex(of: ":"), spellings.contains(String(line[..<colon])) else { return nil }
@@ -144,10 +145,12 @@ public struct ContainerEngine: Sendable {
     }
 
     /// Names of the containers carrying every label in `labels`, running or not.
-    func containers(labeled labels: [String: String]) -> [String] {
+    /// Throws when the engine does not answer: "no containers" must never be a guess (a
+    /// recreate would not stop the old one, a clean would forget running ones).
+    func containers(labeled labels: [String: String]) throws(Failure) -> [String] {
         var arguments = ["ps", "-a", "--format", "{{.Names}}"]
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) { arguments += ["--filter", "label=\(key)=\(value)"] }
-        let output = (try? call(arguments, timeout: 30)) ?? ""
+        let output = try call(arguments, timeout: 30)
         return output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
     }
 

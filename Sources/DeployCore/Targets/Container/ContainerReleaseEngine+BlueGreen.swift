@@ -9,7 +9,12 @@ extension ContainerReleaseEngine {
 
     func switchOver(_ deployment: RenderedDeployment, release: String) async -> Applied {
         let name = containerName(deployment.name, release: release)
-        let old = engine.containers(labeled: labels(deployment.name)).filter { $0 != name }
+        let old: [String]
+        do throws(ContainerEngine.Failure) {
+            old = try engine.containers(labeled: labels(deployment.name)).filter { $0 != name }
+        } catch {
+            return Self.engineFailure(deployment.name, error)
+        }
         let serving = old.compactMap { engine.inspect($0) }.first { $0.running }
         let color = serving?.labels[Self.colorLabel] == "blue" ? "green" : "blue"
         var extra = [Self.colorLabel: color]

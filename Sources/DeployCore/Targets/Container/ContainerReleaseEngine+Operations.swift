@@ -5,8 +5,17 @@ extension ContainerReleaseEngine {
     /// were pruned cannot be restored; the error lists those that can.
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
         let (releases, live) = try await ledger.history()
+        // One image listing per repository, not one inspect per release of the history.
+        var kept: Set<String> = []
+        for repository in Set(releases.flatMap(\.deployments).compactMap(Self.image).map(Self.repository(of:))) {
+            do throws(ContainerEngine.Failure) {
+                kept.formUnion(try engine.tags(of: repository))
+            } catch {
+                throw .state("cannot list the kept images: \(error)")
+            }
+        }
         let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested) { release in
-            release.deployments.allSatisfy { Self.releaseImage($0, release: release.id).map(engine.imageExists) ?? false }
+            release.deployments.allSatisfy { Self.releaseImage($0, release: release.id).map(kept.contains) ?? false }
         }
         let results = await boundedConcurrency(target.deployments, jobs: 4) { deployment in
             let applied = await self.replace(deployment, release: target.id)
@@ -28,7 +37,14 @@ extension ContainerReleaseEngine {
         let live = try await ledger.history().live
         var statuses: [DeploymentStatus] = []
         for deployment in live?.deployments ?? [] {
-            let states = engine.containers(labeled: labels(deployment.name)).compactMap { engine.inspect($0) }
+            let names: [String]
+            do throws(ContainerEngine.Failure) {
+                names = try engine.containers(labeled: labels(deployment.name))
+            } catch {
+                statuses.append(DeploymentStatus(name: deployment.name, state: "unknown", drift: "the engine did not answer: \(error.output)"))
+                continue
+            }
+            let states = names.compactMap { engine.inspect($0) }
             let liveName = containerName(deployment.name, release: live?.id ?? "")
             guard let state = states.first(where: \.running) ?? states.first(where: { $0.name == liveName }) ?? states.first else {
                 statuses.append(DeploymentStatus(name: deployment.name, state: "missing", drift: "no container"))
@@ -89,7 +105,12 @@ extension ContainerReleaseEngine {
 
     /// Stops and removes the environment's containers; images and history stay.
     public func clean() async throws(Failure) -> [DeploymentResult] {
-        let names = engine.containers(labeled: ["crank.project": project, "crank.environment": environment])
+        let names: [String]
+        do throws(ContainerEngine.Failure) {
+            names = try engine.containers(labeled: ["crank.project": project, "crank.environment": environment])
+        } catch {
+            throw .state("cannot list the environment's containers (nothing was removed): \(error)")
+        }
         let results = names.map { name -> DeploymentResult in
             try? engine.stop(name, grace: grace)
             engine.remove(name)

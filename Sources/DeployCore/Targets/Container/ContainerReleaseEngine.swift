@@ -175,13 +175,13 @@ public struct ContainerReleaseEngine: ReleaseTarget {
 
     /// The running container of `deployment`, if any.
     func runningContainer(_ deployment: String) -> ContainerEngine.State? {
-        engine.containers(labeled: labels(deployment)).compactMap { engine.inspect($0) }.first { $0.running }
+        ((try? engine.containers(labeled: labels(deployment))) ?? []).compactMap { engine.inspect($0) }.first { $0.running }
     }
 
     /// Stops and removes every container of `deployment` (and its proxy route).
     func stopAll(_ deployment: String) {
         dropRoute(deployment)
-        for name in engine.containers(labeled: labels(deployment)) {
+        for name in (try? engine.containers(labeled: labels(deployment))) ?? [] {
             try? engine.stop(name, grace: grace)
             engine.remove(name)
         }
@@ -196,7 +196,12 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     /// start the old one again.
     func recreate(_ deployment: RenderedDeployment, release: String) async -> Applied {
         let name = containerName(deployment.name, release: release)
-        let old = engine.containers(labeled: labels(deployment.name)).filter { $0 != name }
+        let old: [String]
+        do throws(ContainerEngine.Failure) {
+            old = try engine.containers(labeled: labels(deployment.name)).filter { $0 != name }
+        } catch {
+            return Self.engineFailure(deployment.name, error)
+        }
         let running = old.filter { engine.inspect($0)?.running == true }
         for container in running { try? engine.stop(container, grace: grace) }
         let port = Self.port(deployment)
@@ -284,7 +289,8 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         let builds = Set(releases.flatMap(\.deployments).compactMap(Self.image))
         var results: [DeploymentResult] = []
         for repository in Set(builds.map(Self.repository(of:))).sorted() {
-            for reference in engine.tags(of: repository) {
+            // An engine that does not answer prunes nothing this time.
+            for reference in (try? engine.tags(of: repository)) ?? [] {
                 let tag = String(reference.dropFirst(repository.count + 1))
                 let releaseTag = tag.hasPrefix("r") && Int(tag.dropFirst()) != nil
                 guard releaseTag ? !kept.contains(tag) : (builds.contains(reference) && !keptBuilds.contains(reference)) else { continue }
@@ -294,6 +300,12 @@ public struct ContainerReleaseEngine: ReleaseTarget {
             }
         }
         return results
+    }
+
+    /// A deployment that could not even be looked at: the engine did not answer.
+    static func engineFailure(_ deployment: String, _ error: ContainerEngine.Failure) -> Applied {
+        Applied(result: DeploymentResult(name: deployment, action: "start", outcome: "failed", detail: error.output),
+                failure: HealthFailure(deployment: deployment, check: "engine", observed: error.description, threshold: "the engine answers"))
     }
 
     static func image(_ deployment: RenderedDeployment) -> String? {
