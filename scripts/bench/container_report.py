@@ -89,9 +89,13 @@ def where_time_goes(data):
             text += (f"The traced recreate rollback took {seconds(rollback['wall'])}: {len(podman)} podman calls "
                      f"({seconds(sum(c['seconds'] for c in podman))}), of which `podman stop` of the old container and `podman run` of the "
                      f"new one ({seconds(work)}) are what a hand-run recreate does as well; {len(lookups)} are look-ups "
-                     f"({seconds(sum(c['seconds'] for c in lookups))}), {images[0]} of them `podman image inspect`, one per earlier release "
-                     f"in the history ({rollback['history']} releases recorded at that point), to find which releases can still be "
-                     "restored: rollback gets one podman call slower with every release recorded. "
+                     f"({seconds(sum(c['seconds'] for c in lookups))})"
+                     + (f", {images[0]} of them `podman image inspect`, one per earlier release in the history ({rollback['history']} "
+                        "releases recorded at that point), to find which releases can still be restored: rollback gets one podman "
+                        "call slower with every release recorded. " if images[0] else
+                        f"; which releases can still be restored comes from one `podman images` listing, whatever the history's "
+                        f"length ({rollback['history']} releases recorded at that point). ")
+                     + 
                      f"{seconds(between)} passed between the calls ({ms(between / max(1, len(calls) - 1))} each on average: spawning the "
                      "next call, noticing the previous one's exit — crank's engine runner polls for it with a back-off of up to 20 ms — "
                      "and the health probe after `podman run`), and "
