@@ -45,6 +45,21 @@ public struct ContainerEngine: Sendable {
         return result.stdout
     }
 
+    /// A read-only listing (`ps`, `images`), tried three times: podman fails a listing that
+    /// races an image or container another process is removing ("file does not exist").
+    func listing(_ arguments: [String]) throws(Failure) -> String {
+        var attempt = 0
+        while true {
+            do throws(Failure) {
+                return try call(arguments, timeout: 30)
+            } catch {
+                attempt += 1
+                if attempt == 3 { throw error }
+                usleep(useconds_t(200_000 * attempt))
+            }
+        }
+    }
+
     /// Runs a build or push command the builder planned, with this engine's environment.
     func run(_ command: ShellCommand, timeout: TimeInterval = 900) throws(Failure) {
         var planned = command
@@ -75,7 +90,7 @@ public struct ContainerEngine: Sendable {
     /// spellings match; podman's output is filtered exactly as before.
     /// Throws when the engine does not answer: "no tags" must never be a guess.
     func tags(of repository: String) throws(Failure) -> [String] {
-        let output = try call(["images", "--format", "{{.Repository}}:{{.Tag}}", repository], timeout: 30)
+        let output = try listing(["images", "--format", "{{.Repository}}:{{.Tag}}", repository])
         let spellings: Set<String> = [repository, Self.shortHubName(repository)]
         return output.split(separator: "\n").compactMap { line -> String? in
             guard let colon = line.lastIndex(of: ":"), spellings.contains(String(line[..<colon])) else { return nil }
@@ -150,7 +165,7 @@ public struct ContainerEngine: Sendable {
     func containers(labeled labels: [String: String]) throws(Failure) -> [String] {
         var arguments = ["ps", "-a", "--format", "{{.Names}}"]
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) { arguments += ["--filter", "label=\(key)=\(value)"] }
-        let output = try call(arguments, timeout: 30)
+        let output = try listing(arguments)
         return output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
     }
 
