@@ -16,6 +16,8 @@ public struct HealthGate: Sendable {
     public let http: any HTTPProbe
     public let runner: any CommandRunner
     public var pollInterval: TimeInterval = 0.05
+    /// How often a failing gate asks whether the process still runs.
+    public var aliveInterval: TimeInterval = 0.5
 
     public init(http: any HTTPProbe, runner: any CommandRunner) {
         self.http = http
@@ -35,12 +37,21 @@ public struct HealthGate: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         var last = "no answer"
         let kind = check["kind"].flatMap { if case .string(let v) = $0 { return v } else { return nil } } ?? "http"
+        // `alive` may be costly (a container engine call): asked before the first probe, at most
+        // every `aliveInterval` while probes fail, and once more before a pass counts.
+        var lastAlive = Date.distantPast
         while Date() < deadline {
-            guard alive() else {
-                return HealthFailure(deployment: deployment, check: kind, observed: "process exited (\(last))", threshold: "running and healthy")
+            if Date().timeIntervalSince(lastAlive) >= aliveInterval {
+                guard alive() else {
+                    return HealthFailure(deployment: deployment, check: kind, observed: "process exited (\(last))", threshold: "running and healthy")
+                }
+                lastAlive = Date()
             }
             switch await probe(kind: kind, check: check, port: port, directory: directory) {
             case .success:
+                guard lastAlive.timeIntervalSinceNow > -pollInterval || alive() else {
+                    return HealthFailure(deployment: deployment, check: kind, observed: "process exited (something else answered)", threshold: "running and healthy")
+                }
                 if kind == "http", let failure = await latency(deployment: deployment, check: check, port: port) { return failure }
                 return nil
             case .failure(let observed):
