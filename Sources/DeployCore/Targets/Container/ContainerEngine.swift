@@ -169,10 +169,27 @@ public struct ContainerEngine: Sendable {
         return output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
     }
 
+    static let stateFormat = "{{.Name}}|{{.State.Running}}|{{.State.Status}}|{{.State.ExitCode}}|{{.RestartCount}}|{{.Config.Image}}|{{.State.StartedAt}}|{{json .Config.Labels}}"
+
     public func inspect(_ name: String) -> State? {
-        let format = "{{.Name}}|{{.State.Running}}|{{.State.Status}}|{{.State.ExitCode}}|{{.RestartCount}}|{{.Config.Image}}|{{.State.StartedAt}}|{{json .Config.Labels}}"
-        guard let output = try? call(["inspect", "--type", "container", "--format", format, name], timeout: 30) else { return nil }
-        let fields = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard let output = try? call(["inspect", "--type", "container", "--format", Self.stateFormat, name], timeout: 30) else { return nil }
+        return Self.state(from: Substring(output.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// The containers carrying `labels` with their state: one `ps` and one `inspect` of them all.
+    func states(labeled labels: [String: String]) throws(Failure) -> [State] {
+        let names = try containers(labeled: labels)
+        guard !names.isEmpty else { return [] }
+        if let output = try? call(["inspect", "--type", "container", "--format", Self.stateFormat] + names, timeout: 30) {
+            let states = output.split(separator: "\n").compactMap(Self.state(from:))
+            if states.count == names.count { return states.sorted { $0.name < $1.name } }
+        }
+        // One was removed between `ps` and `inspect` (the engine then fails the whole call).
+        return names.compactMap(inspect)
+    }
+
+    static func state(from line: Substring) -> State? {
+        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 8 else { return nil }
         var labels: [String: String] = [:]
         if case .object(let values)? = try? JSONReader.parse(Data(fields[7...].joined(separator: "|").utf8)) {

@@ -9,13 +9,16 @@ extension ContainerReleaseEngine {
 
     func switchOver(_ deployment: RenderedDeployment, release: String) async -> Applied {
         let name = containerName(deployment.name, release: release)
-        let old: [String]
+        var states: [ContainerEngine.State]
         do throws(ContainerEngine.Failure) {
-            old = try engine.containers(labeled: labels(deployment.name)).filter { $0 != name }
+            states = try engine.states(labeled: labels(deployment.name))
         } catch {
             return Self.engineFailure(deployment.name, error)
         }
-        let serving = old.compactMap { engine.inspect($0) }.first { $0.running }
+        let exists = states.contains { $0.name == name }
+        states.removeAll { $0.name == name }
+        let old = states.map(\.name)
+        let serving = states.first { $0.running }
         let color = serving?.labels[Self.colorLabel] == "blue" ? "green" : "blue"
         var extra = [Self.colorLabel: color]
         var hostPort: Int?
@@ -27,13 +30,13 @@ extension ContainerReleaseEngine {
             hostPort = free
             extra[Self.upstreamLabel] = String(free)
         }
-        if let failure = await launch(deployment, release: release, hostPort: hostPort, extraLabels: extra) {
+        if let failure = await launch(deployment, release: release, hostPort: hostPort, extraLabels: extra, exists: exists) {
             return failure  // the old color never stopped serving
         }
         if let port = Self.port(deployment), let hostPort, let proxy {
             // A container from the recreate strategy publishes the port itself: it has to go
             // before nginx can listen there (the one switch with a gap).
-            let published = old.compactMap { engine.inspect($0) }.filter { $0.running && $0.labels[Self.colorLabel] == nil }
+            let published = states.filter { $0.running && $0.labels[Self.colorLabel] == nil }
             for container in published { try? engine.stop(container.name, grace: grace) }
             do throws(NginxProxy.Failure) {
                 try proxy.route(deployment.name, listen: port, upstream: hostPort)

@@ -37,14 +37,13 @@ extension ContainerReleaseEngine {
         let live = try await ledger.history().live
         var statuses: [DeploymentStatus] = []
         for deployment in live?.deployments ?? [] {
-            let names: [String]
+            let states: [ContainerEngine.State]
             do throws(ContainerEngine.Failure) {
-                names = try engine.containers(labeled: labels(deployment.name))
+                states = try engine.states(labeled: labels(deployment.name))
             } catch {
                 statuses.append(DeploymentStatus(name: deployment.name, state: "unknown", drift: "the engine did not answer: \(error.output)"))
                 continue
             }
-            let states = names.compactMap { engine.inspect($0) }
             let liveName = containerName(deployment.name, release: live?.id ?? "")
             guard let state = states.first(where: \.running) ?? states.first(where: { $0.name == liveName }) ?? states.first else {
                 statuses.append(DeploymentStatus(name: deployment.name, state: "missing", drift: "no container"))

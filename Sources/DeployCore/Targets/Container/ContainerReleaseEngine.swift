@@ -175,7 +175,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
 
     /// The running container of `deployment`, if any.
     func runningContainer(_ deployment: String) -> ContainerEngine.State? {
-        ((try? engine.containers(labeled: labels(deployment))) ?? []).compactMap { engine.inspect($0) }.first { $0.running }
+        ((try? engine.states(labeled: labels(deployment))) ?? []).first { $0.running }
     }
 
     /// Stops and removes every container of `deployment` (and its proxy route).
@@ -196,16 +196,17 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     /// start the old one again.
     func recreate(_ deployment: RenderedDeployment, release: String) async -> Applied {
         let name = containerName(deployment.name, release: release)
-        let old: [String]
+        let states: [ContainerEngine.State]
         do throws(ContainerEngine.Failure) {
-            old = try engine.containers(labeled: labels(deployment.name)).filter { $0 != name }
+            states = try engine.states(labeled: labels(deployment.name))
         } catch {
             return Self.engineFailure(deployment.name, error)
         }
-        let running = old.filter { engine.inspect($0)?.running == true }
+        let old = states.map(\.name).filter { $0 != name }
+        let running = states.filter { $0.running && $0.name != name }.map(\.name)
         for container in running { try? engine.stop(container, grace: grace) }
         let port = Self.port(deployment)
-        let started = await launch(deployment, release: release, hostPort: port, extraLabels: [:])
+        let started = await launch(deployment, release: release, hostPort: port, extraLabels: [:], exists: states.contains { $0.name == name })
         if let failure = started {
             for container in running { try? engine.startExisting(container) }
             return failure
@@ -217,9 +218,9 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     /// Starts `release`'s container for `deployment` (publishing its port on `hostPort`) and
     /// waits for the health gate. nil when healthy; otherwise the new container is removed and
     /// the failure returned.
-    func launch(_ deployment: RenderedDeployment, release: String, hostPort: Int?, extraLabels: [String: String]) async -> Applied? {
+    func launch(_ deployment: RenderedDeployment, release: String, hostPort: Int?, extraLabels: [String: String], exists: Bool) async -> Applied? {
         let name = containerName(deployment.name, release: release)
-        engine.remove(name)
+        if exists { engine.remove(name) }  // e.g. a failed attempt kept stopped, or a restart of the live release
         func fail(_ check: String, observed: String, threshold: String) -> Applied {
             engine.remove(name)
             return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed", detail: observed),
