@@ -7,16 +7,11 @@ extension ContainerReleaseEngine {
     static let colorLabel = "crank.color"
     static let upstreamLabel = "crank.upstream-port"
 
-    func switchOver(_ deployment: RenderedDeployment, release: String) async -> Applied {
+    /// `all`: the deployment's containers now.
+    func switchOver(_ deployment: RenderedDeployment, release: String, states all: [ContainerEngine.State]) async -> Applied {
         let name = containerName(deployment.name, release: release)
-        var states: [ContainerEngine.State]
-        do throws(ContainerEngine.Failure) {
-            states = try engine.states(labeled: labels(deployment.name))
-        } catch {
-            return Self.engineFailure(deployment.name, error)
-        }
-        let exists = states.contains { $0.name == name }
-        states.removeAll { $0.name == name }
+        let exists = all.contains { $0.name == name }
+        let states = all.filter { $0.name != name }
         let old = states.map(\.name)
         let serving = states.first { $0.running }
         let color = serving?.labels[Self.colorLabel] == "blue" ? "green" : "blue"

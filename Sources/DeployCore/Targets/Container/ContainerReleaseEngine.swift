@@ -189,19 +189,22 @@ public struct ContainerReleaseEngine: ReleaseTarget {
 
     /// Replaces `deployment`'s container with `release`'s image using the environment's strategy.
     func replace(_ deployment: RenderedDeployment, release: String) async -> Applied {
-        settings?.strategy == .blueGreen ? await switchOver(deployment, release: release) : await recreate(deployment, release: release)
-    }
-
-    /// recreate: stop the old container, start the new one, gate it; on failure remove it and
-    /// start the old one again.
-    func recreate(_ deployment: RenderedDeployment, release: String) async -> Applied {
-        let name = containerName(deployment.name, release: release)
         let states: [ContainerEngine.State]
         do throws(ContainerEngine.Failure) {
             states = try engine.states(labeled: labels(deployment.name))
         } catch {
             return Self.engineFailure(deployment.name, error)
         }
+        return settings?.strategy == .blueGreen
+            ? await switchOver(deployment, release: release, states: states)
+            : await recreate(deployment, release: release, states: states)
+    }
+
+    /// recreate: stop the old container, start the new one, gate it; on failure remove it and
+    /// start the old one again.
+    /// `states`: the deployment's containers now.
+    func recreate(_ deployment: RenderedDeployment, release: String, states: [ContainerEngine.State]) async -> Applied {
+        let name = containerName(deployment.name, release: release)
         let old = states.map(\.name).filter { $0 != name }
         let running = states.filter { $0.running && $0.name != name }.map(\.name)
         for container in running { try? engine.stop(container, grace: grace) }
