@@ -49,7 +49,8 @@ struct ContainerDockerCLITests {
             #expect(containers.stdout == "\(project.name)-web-r2\n", "the recreate strategy removes r1's container")
 
             // The gate: a release whose /health is gone fails, and r2's container serves again.
-            try project.tree.write("crank.yaml", project.config(healthTimeout: 3))
+            // 8 s: long enough for the container to answer (404) on a loaded machine.
+            try project.tree.write("crank.yaml", project.config(healthTimeout: 8))
             try FileManager.default.removeItem(atPath: project.tree.path("www/health"))
             try project.commit("no health")
             let broken = try await project.crank(["deploy", "--env", "prod", "--json"])

@@ -212,6 +212,11 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         let started = await launch(deployment, release: release, hostPort: port, extraLabels: [:], exists: states.contains { $0.name == name })
         if let failure = started {
             for container in running { try? engine.startExisting(container) }
+            // "the old container serves again" only once its port accepts connections.
+            if let port, !running.isEmpty {
+                _ = await gate.wait(deployment: deployment.name, health: .object(["kind": .string("tcp"), "timeout": .int(15)]), port: port,
+                                    directory: effective.root, alive: { true })
+            }
             return failure
         }
         for container in old { engine.remove(container) }
