@@ -49,6 +49,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from machine_load import busy_between, cpu_sample
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASE_IMAGE = "localhost/crank-busybox:latest"
@@ -136,14 +137,6 @@ class Watcher(threading.Thread):
         return {"serving": self.serving, "requests": self.requests, "failed": self.failed, "outage": self.outage}
 
 
-def cpu_sample():
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:]]
-    return values[3] + values[4], sum(values)
-
-
-def busy_between(first, second):
-    return 1 - (second[0] - first[0]) / max(1, second[1] - first[1])
 
 
 def run(argv, env, output, cwd=None, timeout=300):

@@ -40,6 +40,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from machine_load import busy_between, cpu_sample
 
 FLOW_FILES = 10
 FLOWS_PER_FILE = 5
@@ -220,16 +221,6 @@ class Server:
         self.log.close()
 
 
-def cpu_sample():
-    """(idle, total) jiffies of all CPUs, from /proc/stat."""
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:]]
-    return values[3] + values[4], sum(values)
-
-
-def busy_between(first, second):
-    """Share of all CPUs busy between two `cpu_sample()`s."""
-    return 1 - (second[0] - first[0]) / max(1, second[1] - first[1])
 
 
 def machine_busy(seconds=2.0):
