@@ -232,6 +232,13 @@ struct ContainerTargetTests {
         let deployment = try #require((status["deployments"] as? [[String: Any]])?.first)
         #expect(deployment["state"] as? String == "running")
         #expect(deployment["drift"] == nil || deployment["drift"] is NSNull, "\(deployment)")
+        // restart restarts the serving container in place (same port, nginx's route still valid).
+        let restart = try fixture.crank(["restart", "--env", "prod", "web"])
+        #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
+        #expect(restart.stdout.contains("restarted"), "\(restart.stdout)")
+        #expect(fixture.page() == "v2")
+        // (r3 failed its gate and is kept stopped for its logs.)
+        #expect(try fixture.containers() == ["\(fixture.project)-web-r2 running", "\(fixture.project)-web-r3 exited"])
         // clean stops crank's nginx too.
         let pidFile = fixture.tree.path(".crank/state/proxy/prod/nginx.pid")
         let pid = try #require(Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -37,12 +37,16 @@ public struct ContainerEngine: Sendable {
     @discardableResult
     func call(_ arguments: [String], timeout: TimeInterval = 120) throws(Failure) -> String {
         let result = runner.run(ShellCommand(executable, arguments, environment: environment), timeout: timeout)
+        try Self.check(result, command: ([executable] + arguments.prefix(3)).joined(separator: " "), timeout: timeout)
+        return result.stdout
+    }
+
+    /// A failed or timed-out call as a `Failure` naming the command and the tail of its output.
+    static func check(_ result: CommandResult, command: String, timeout: TimeInterval) throws(Failure) {
         guard result.status == 0, !result.timedOut else {
             let output = (result.stderr.isEmpty ? result.stdout : result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(command: ([executable] + arguments.prefix(3)).joined(separator: " "),
-                          output: result.timedOut ? "timed out after \(Int(timeout)) s" : String(output.suffix(600)))
+            throw Failure(command: command, output: result.timedOut ? "timed out after \(Int(timeout)) s" : String(output.suffix(600)))
         }
-        return result.stdout
     }
 
     /// A read-only listing (`ps`, `images`), tried three times: podman fails a listing that
@@ -64,10 +68,7 @@ public struct ContainerEngine: Sendable {
     func run(_ command: ShellCommand, timeout: TimeInterval = 900) throws(Failure) {
         var planned = command
         planned.environment = (command.environment ?? [:]).merging(environment) { own, _ in own }
-        let result = runner.run(planned, timeout: timeout)
-        guard result.status == 0, !result.timedOut else {
-            throw Failure(command: command.description, output: String((result.stderr.isEmpty ? result.stdout : result.stderr).suffix(600)))
-        }
+        try Self.check(runner.run(planned, timeout: timeout), command: command.description, timeout: timeout)
     }
 
     public func imageExists(_ reference: String) -> Bool {

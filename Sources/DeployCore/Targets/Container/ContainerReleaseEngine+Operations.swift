@@ -98,8 +98,32 @@ extension ContainerReleaseEngine {
                 }
                 return DeploymentResult(name: deployment.name, action: action, outcome: "already running", detail: name)
             }
+            if action == "restart", let state = engine.inspect(name) {
+                return await restartInPlace(deployment, state: state)
+            }
             return await replace(deployment, release: live.id).result
         }
+    }
+
+    /// `restart` of an existing container: the engine stops and starts the same container (same
+    /// published port, so nginx's route stays valid), then the gate. Replacing it would remove
+    /// the container that serves before its successor passed the gate.
+    func restartInPlace(_ deployment: RenderedDeployment, state: ContainerEngine.State) async -> DeploymentResult {
+        do throws(ContainerEngine.Failure) {
+            if state.running { try engine.stop(state.name, grace: grace) }
+            try engine.startExisting(state.name)
+        } catch {
+            return DeploymentResult(name: deployment.name, action: "restart", outcome: "failed", detail: error.output)
+        }
+        let port = state.labels[Self.upstreamLabel].flatMap(Int.init) ?? Self.port(deployment)
+        let containers = engine
+        let name = state.name
+        if let failure = await gate.wait(deployment: deployment.name, health: deployment.spec["health"] ?? .null, port: port,
+                                         directory: effective.root, alive: { containers.inspect(name)?.running == true }) {
+            return DeploymentResult(name: deployment.name, action: "restart", outcome: "failed",
+                                    detail: "\(failure.check): \(failure.observed) (wanted \(failure.threshold))")
+        }
+        return DeploymentResult(name: deployment.name, action: "restart", outcome: "restarted", detail: name)
     }
 
     /// Stops and removes the environment's containers; images and history stay.

@@ -38,8 +38,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
 
     /// `REPO:r<N>` for the image a rendered spec names (`REPO:TAG`).
     static func releaseImage(_ deployment: RenderedDeployment, release: String) -> String? {
-        guard case .string(let image)? = deployment.spec["image"] else { return nil }
-        return repository(of: image) + ":" + release
+        image(deployment).map { repository(of: $0) + ":" + release }
     }
 
     static func repository(of image: String) -> String {
@@ -88,7 +87,8 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
         let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
         let removed = diff.deployments.filter { $0.action == .delete }.map(\.name)
-        let notRunning = Set(desired.filter { runningContainer($0.name) == nil }.map(\.name))
+        // Changed deployments are replaced anyway; only the unchanged ones need a look.
+        let notRunning = Set(desired.filter { !changed.contains($0.name) && runningContainer($0.name) == nil }.map(\.name))
         let toStart = desired.filter { changed.contains($0.name) || notRunning.contains($0.name) }
         guard !toStart.isEmpty || !removed.isEmpty else {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
@@ -133,7 +133,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     func images(for desired: [RenderedDeployment], changed: Set<String>, manifest: BuildManifest, previous: ReleaseRecord?,
                 release: String, jobs: Int) async -> [Applied] {
         await boundedConcurrency(desired, jobs: jobs) { deployment in
-            guard let target = Self.releaseImage(deployment, release: release), case .string(let image)? = deployment.spec["image"] else {
+            guard let image = Self.image(deployment), let target = Self.releaseImage(deployment, release: release) else {
                 return Applied(result: DeploymentResult(name: deployment.name, action: "build", outcome: "failed", detail: "no image in the spec"),
                                failure: HealthFailure(deployment: deployment.name, check: "build", observed: "no image in the rendered spec", threshold: "an image"))
             }
@@ -224,8 +224,8 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     }
 
     /// Starts `release`'s container for `deployment` (publishing its port on `hostPort`) and
-    /// waits for the health gate. nil when healthy; otherwise the new container is removed and
-    /// the failure returned.
+    /// waits for the health gate. nil when healthy; otherwise the failure, with the new container
+    /// removed (it did not start) or kept stopped (it failed the gate: its logs tell why).
     func launch(_ deployment: RenderedDeployment, release: String, hostPort: Int?, extraLabels: [String: String], exists: Bool) async -> Applied? {
         let name = containerName(deployment.name, release: release)
         if exists { engine.remove(name) }  // e.g. a failed attempt kept stopped, or a restart of the live release
@@ -271,7 +271,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
             let original = results.first { $0.name == name }
             if original?.outcome == "failed" {
                 // replace() already put the old container back.
-                outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: previous == nil ? "failed, removed" : "old container kept", detail: original?.detail))
+                outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: previous == nil ? "failed, kept stopped" : "old container kept", detail: original?.detail))
                 continue
             }
             guard let previous, let old = previous.deployments.first(where: { $0.name == name }) else {
