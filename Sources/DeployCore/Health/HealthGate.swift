@@ -25,9 +25,10 @@ public struct HealthGate: Sendable {
     }
 
     /// Checks `spec.health` (a rendered health object) for `deployment`; `alive` says whether
-    /// the process still runs (a crash fails the gate at once).
+    /// the process still runs (a crash fails the gate at once); `serving`, asked once a probe
+    /// passes, says why the answer did not come from the started process (nil: it did).
     public func wait(deployment: String, health: JSONValue, port: Int?, directory: String,
-                     alive: @Sendable () -> Bool) async -> HealthFailure? {
+                     alive: @Sendable () -> Bool, serving: (@Sendable () -> String?)? = nil) async -> HealthFailure? {
         guard case .object(let check) = health else {
             // No health check: the process must still be running a moment after start.
             try? await Task.sleep(nanoseconds: 500_000_000)
@@ -51,6 +52,9 @@ public struct HealthGate: Sendable {
             case .success:
                 guard lastAlive.timeIntervalSinceNow > -pollInterval || alive() else {
                     return HealthFailure(deployment: deployment, check: kind, observed: "process exited (something else answered)", threshold: "running and healthy")
+                }
+                if kind != "exec", let stranger = serving?() {
+                    return HealthFailure(deployment: deployment, check: kind, observed: stranger, threshold: "answered by the started process")
                 }
                 if kind == "http", let failure = await latency(deployment: deployment, check: check, port: port) { return failure }
                 return nil

@@ -45,33 +45,52 @@ extension ReleaseEngine {
         return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result), failure: nil)
     }
 
-    /// What runs now against what the live release recorded.
+    /// What runs now against what the live release recorded: the records, and processes
+    /// crank started that no record names (a killed crank's, a deleted record's).
     public func status() async throws(Failure) -> EnvironmentStatus {
-        let live = try await history().live
+        let (releases, live) = try await history()
         var statuses: [DeploymentStatus] = []
-        let names = Set((live?.deployments.map(\.name) ?? []) + runtime.records().map(\.deployment)).sorted()
+        let observed = runtime.observed()
+        let orphans = Set(runtime.orphans().map(\.pid))
+        let names = Set((live?.deployments.map(\.name) ?? []) + observed.map(\.deployment)).sorted()
         for name in names {
             let spec = live?.deployments.first { $0.name == name }
-            guard let record = runtime.record(name) else {
+            guard let record = observed.first(where: { $0.deployment == name }) else {
                 statuses.append(DeploymentStatus(name: name, state: "stopped", drift: spec == nil ? nil : "not running"))
                 continue
             }
             let alive = ProcessSupervisor.isAlive(record)
+            let port = record.port ?? spec.flatMap { if case .int(let port)? = $0.spec["port"] { return port } else { return nil } }
             var drift: String?
-            if spec == nil { drift = "not in the live release" } else if record.release != live?.id { drift = "runs \(record.release), live is \(live?.id ?? "none")" }
+            if spec == nil {
+                drift = "not in the live release"
+            } else if let spec, Self.runningSpecHash(record, releases: releases) != spec.specHash {
+                drift = "runs \(record.release), live is \(live?.id ?? "none")"
+            }
+            if orphans.contains(record.pid) { drift = [drift, "not recorded (left by a killed crank; the next command adopts it)"].compactMap { $0 }.joined(separator: "; ") }
             if !alive { drift = "not running" }
             var health: String?
-            if alive, let spec, case .object = spec.spec["health"] {
-                var quick = spec.spec["health"]!
-                if case .object(var object) = quick { object["timeout"] = .int(2); quick = .object(object) }
-                let failure = await gate.wait(deployment: name, health: quick, port: record.port, directory: SourceSnapshot.directory(root: root, environment: environment, release: record.release)) { true }
+            if alive, let spec, case .object(var check)? = spec.spec["health"] {
+                check["timeout"] = .int(2)
+                let runtime = runtime
+                var serving: (@Sendable () -> String?)?
+                if let port { serving = { runtime.servingProblem(port: port, record: record) } }
+                let failure = await gate.wait(deployment: name, health: .object(check), port: port,
+                                              directory: SourceSnapshot.directory(root: root, environment: environment, release: record.release),
+                                              alive: { true }, serving: serving)
                 health = failure.map { "failing: \($0.observed)" } ?? "passing"
             }
             statuses.append(DeploymentStatus(
-                name: name, state: alive ? "running" : "crashed", pid: record.pid, port: record.port,
+                name: name, state: alive ? "running" : "crashed", pid: record.pid, port: port,
                 uptimeSeconds: alive ? Int(Date().timeIntervalSince(record.startedAt)) : nil, health: health, drift: drift))
         }
         return EnvironmentStatus(environment: environment, live: live?.id, deployments: statuses)
+    }
+
+    /// The spec hash of what `record` runs: its release's recorded spec of the deployment (an
+    /// unchanged deployment keeps running from the release that last changed it).
+    static func runningSpecHash(_ record: ProcessRecord, releases: [ReleaseRecord]) -> String? {
+        releases.first { $0.id == record.release }?.deployments.first { $0.name == record.deployment }?.specHash
     }
 
     /// `crank start|stop|restart`: on deployments of the live release.
@@ -105,9 +124,9 @@ extension ReleaseEngine {
         }
     }
 
-    /// `crank clean`: stop every deployment of the environment; nothing is live afterwards.
+    /// `crank clean`: stop every deployment of the environment (orphans too); nothing is live afterwards.
     public func clean() async throws(Failure) -> [DeploymentResult] {
-        let results = runtime.records().map { record in
+        let results = runtime.observed().map { record in
             DeploymentResult(name: record.deployment, action: "stop", outcome: runtime.stop(record.deployment) ? "stopped" : "timed out")
         }
         try await ledger.clear()

@@ -85,7 +85,11 @@ public struct ReleaseEngine: Sendable {
         let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
         let changed = diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name)
         let removed = diff.deployments.filter { $0.action == .delete }.map(\.name)
-        let notRunning = desired.filter { runtime.record($0.name).map { !ProcessSupervisor.isAlive($0) } ?? true }.map(\.name)
+        // Not running, or running another spec than the desired one (an interrupted deploy's).
+        let notRunning = desired.filter { deployment in
+            guard let record = runtime.record(deployment.name), ProcessSupervisor.isAlive(record) else { return true }
+            return Self.runningSpecHash(record, releases: releases) != deployment.specHash
+        }.map(\.name)
         let toStart = changed + notRunning.filter { !changed.contains($0) }
         guard !toStart.isEmpty || !removed.isEmpty else {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
@@ -138,11 +142,19 @@ public struct ReleaseEngine: Sendable {
     }
 
     /// Replaces one deployment's process: with a fixed port the old one stops first (the
-    /// port cannot be shared); without, the new one starts, passes its gate, then the old stops.
+    /// port cannot be shared) and the port must then be free — crank's own strays holding it
+    /// are stopped, anyone else's fails the deployment with the holder's pid; without a port
+    /// the new one starts, passes its gate, then the old stops.
     func replace(_ deployment: RenderedDeployment, release: String, directory: String) async -> Applied {
         let old = runtime.record(deployment.name)
         let port = deployment.spec["port"].flatMap { if case .int(let value) = $0 { return value } else { return nil } }
-        if port != nil, let old { ProcessSupervisor.stop(old, grace: runtime.grace) }
+        if let port {
+            if let old { ProcessSupervisor.stop(old, grace: runtime.grace) }
+            if let holder = runtime.claim(port: port) {
+                let failure = HealthFailure(deployment: deployment.name, check: "port", observed: holder, threshold: "port \(port) free")
+                return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed", detail: holder), failure: failure)
+            }
+        }
         let record: ProcessRecord
         do {
             record = try runtime.start(deployment, release: release, directory: directory)
@@ -150,9 +162,11 @@ public struct ReleaseEngine: Sendable {
             let failure = HealthFailure(deployment: deployment.name, check: "start", observed: "\(error)", threshold: "process starts")
             return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed", detail: "\(error)"), failure: failure)
         }
-        let failure = await gate.wait(deployment: deployment.name, health: deployment.spec["health"] ?? .null, port: port, directory: directory) {
-            ProcessSupervisor.isAlive(record)
-        }
+        let runtime = runtime
+        var serving: (@Sendable () -> String?)?
+        if let port { serving = { runtime.servingProblem(port: port, record: record) } }
+        let failure = await gate.wait(deployment: deployment.name, health: deployment.spec["health"] ?? .null, port: port, directory: directory,
+                                      alive: { ProcessSupervisor.isAlive(record) }, serving: serving)
         if let failure {
             return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed",
                                                     detail: "\(failure.check): \(failure.observed) (wanted \(failure.threshold))"), failure: failure)

@@ -9,6 +9,10 @@ public protocol ReleaseTarget: Sendable {
     func status() async throws(ReleaseEngine.Failure) -> EnvironmentStatus
     func lifecycle(_ action: String, names: [String]) async throws(ReleaseEngine.Failure) -> [DeploymentResult]
     func clean() async throws(ReleaseEngine.Failure) -> [DeploymentResult]
+    /// Run once the environment's lock is held, before the command's own work: takes back
+    /// what a killed crank left (orphaned processes) and, when `interrupted` names releases
+    /// whose deploy died half-way, puts the live release back where that deploy changed it.
+    func recover(after interrupted: [ReleaseRecord]) async throws(ReleaseEngine.Failure) -> [DeploymentResult]
 }
 
 extension ReleaseEngine: ReleaseTarget {
@@ -17,4 +21,9 @@ extension ReleaseEngine: ReleaseTarget {
         let live = try await history().live
         return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
     }
+}
+
+extension ReleaseTarget {
+    /// Nothing to put back by default (the Prefect target's state is the server's).
+    public func recover(after interrupted: [ReleaseRecord]) async throws(ReleaseEngine.Failure) -> [DeploymentResult] { [] }
 }

@@ -72,6 +72,7 @@ extension Crank {
             options.prune = prune
             options.arguments = Array(CommandLine.arguments.dropFirst())
             let outcome: ReleaseOutcome = try await session.locked(command: "crank deploy --env \(env)", wait: Duration.seconds(lockWait) ?? 0) {
+                session.recordSettings()
                 do {
                     try PlanExecutor(root: session.effective.root, runner: ProcessCommandRunner(), redactor: inputs.redactor).execute(plan, runCommands: false)
                     let outcome = try await session.engine.deploy(manifest, options: options)

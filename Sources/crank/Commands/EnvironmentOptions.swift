@@ -18,4 +18,24 @@ struct EnvironmentOptions: ParsableArguments {
         }
         return effective
     }
+
+    /// Why the config on disk cannot be used: every issue, and one line for a warning.
+    struct ConfigProblem: Error {
+        var issues: [ConfigIssue]
+        var summary: String
+    }
+
+    /// The effective config when it loads without errors; else what is wrong with it.
+    func loadIfValid(root: String) -> Result<EffectiveConfig, ConfigProblem> {
+        let loader = ConfigLoader(root: root, processEnvironment: ProcessInfo.processInfo.environment)
+        let (effective, issues) = loader.load(environment: env)
+        let errors = issues.filter { $0.severity == .error }
+        if let effective, errors.isEmpty { return .success(effective) }
+        let first = errors.first.map { issue in
+            let place = issue.line.map { "\(issue.file):\($0)" } ?? issue.file
+            return "\(place): \(issue.message)"
+        } ?? "the config cannot be loaded"
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
+        return .failure(ConfigProblem(issues: issues, summary: "\(ProjectRoot.configFileName) cannot be used (\(first)\(more))"))
+    }
 }

@@ -7,10 +7,12 @@ struct SelectionOptions: ParsableArguments {
     @Argument(help: "Deployments to act on.") var names: [String] = []
     @Flag(help: "Every deployment of the live release.") var all = false
     @Option(help: ArgumentHelp("Seconds to wait for a process to stop before SIGKILL.", valueName: "duration")) var timeout = "10s"
+    @Option(help: ArgumentHelp("Wait this long for the environment's lock (e.g. 30s, 5m).", valueName: "duration")) var lockWait = "0s"
 
     func validate() throws {
         guard all != !names.isEmpty else { throw ValidationError("name deployments or pass --all (not both)") }
         guard Duration.seconds(timeout) != nil else { throw ValidationError("--timeout: use a duration such as 10s") }
+        guard Duration.seconds(lockWait) != nil else { throw ValidationError("--lock-wait: use a duration such as 30s, 5m or 1h") }
     }
 }
 
@@ -44,6 +46,7 @@ extension Crank {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
         @Flag(help: "Do it without asking.") var yes = false
+        @Option(help: ArgumentHelp("Wait this long for the environment's lock.", valueName: "duration")) var lockWait = "0s"
 
         func run() async throws {
             let terminal = Terminal()
@@ -51,8 +54,9 @@ extension Crank {
                 terminal.error("crank clean stops every deployment of \(environment.env)", hint: "run again with --yes")
                 throw ExitCode(1)
             }
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
-            let results: [DeploymentResult] = try await session.locked(command: "crank clean --env \(environment.env)", wait: 0) {
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
+            let results: [DeploymentResult] = try await session.locked(command: "crank clean --env \(environment.env)",
+                                                                       wait: Duration.seconds(lockWait) ?? 0, restore: false) {
                 do {
                     let results = try await session.engine.clean()
                     await session.audit(command: "clean", arguments: Array(CommandLine.arguments.dropFirst()), outcome: "cleaned", release: nil)
@@ -77,18 +81,22 @@ extension Crank {
 enum LifecycleCommand {
     static func run(_ action: String, _ global: GlobalOptions, _ environment: EnvironmentOptions, _ selection: SelectionOptions) async throws {
         let terminal = Terminal()
-        let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, grace: Duration.seconds(selection.timeout) ?? 10)
-        let live: ReleaseRecord?
-        do { live = try await session.store.live(environment: environment.env) } catch {
-            terminal.error("cannot read the live release: \(error)", hint: ReleaseSession.prefectHint(environment.env))
-            throw ExitCode(1)
-        }
-        let names = selection.all ? (live?.deployments.map(\.name) ?? []) : selection.names
-        let results: [DeploymentResult]
-        do {
-            results = try await session.engine.lifecycle(action, names: names)
-        } catch {
-            throw session.fail(error)
+        let session = try ReleaseSession(global: global, environment: environment, terminal: terminal,
+                                         grace: Duration.seconds(selection.timeout) ?? 10, recorded: true)
+        // Like deploy, every command that changes what runs holds the environment's lock.
+        let (live, results): (ReleaseRecord?, [DeploymentResult]) = try await session.locked(
+            command: "crank \(action) --env \(environment.env)", wait: Duration.seconds(selection.lockWait) ?? 0, restore: action != "stop") {
+            let live: ReleaseRecord?
+            do { live = try await session.store.live(environment: environment.env) } catch {
+                terminal.error("cannot read the live release: \(error)", hint: ReleaseSession.prefectHint(environment.env))
+                throw ExitCode(1)
+            }
+            let names = selection.all ? (live?.deployments.map(\.name) ?? []) : selection.names
+            do throws(ReleaseEngine.Failure) {
+                return (live, try await session.engine.lifecycle(action, names: names))
+            } catch {
+                throw session.fail(error)
+            }
         }
         await session.audit(command: action, arguments: Array(CommandLine.arguments.dropFirst()),
                       outcome: results.allSatisfy { !$0.outcome.contains("fail") && $0.outcome != "timed out" } ? "ok" : "failed", release: live?.id)

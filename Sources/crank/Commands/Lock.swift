@@ -14,7 +14,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let holder = try await LockCommand.holder(session)
             if global.json {
                 try terminal.printJSON(["environment": environment.env, "held_by": holder?.description ?? "", "stale": holder.map { $0.isStale ? "yes" : "no" } ?? ""])
@@ -37,7 +37,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             guard let holder = try await LockCommand.holder(session) else {
                 terminal.print("\(environment.env) is not locked")
                 return

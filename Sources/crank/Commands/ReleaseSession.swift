@@ -3,8 +3,7 @@ import DeployCore
 import Foundation
 
 /// What the release commands share: the effective config, the environment's target
-/// (local processes or a Prefect server), its state store and lock (exit 3 when held),
-/// and the audit log.
+/// (`EnvironmentTarget`: engine, state store, lock — exit 3 when held), and the audit log.
 struct ReleaseSession {
     let effective: EffectiveConfig
     let store: any StateStore
@@ -15,6 +14,8 @@ struct ReleaseSession {
     let terminal: Terminal
     let environment: String
     let target: TargetKind
+    /// Acting on the recorded settings because the config on disk cannot be used.
+    let fromRecord: Bool
     let started = Date()
 
     /// `podman logs PROJECT-DEPLOYMENT-RELEASE` for a container environment's failed deployment.
@@ -26,67 +27,77 @@ struct ReleaseSession {
     }
 
     static func stateDirectory(root: String) -> String {
-        ProcessInfo.processInfo.environment["CRANK_STATE_DIR"].map { PathResolver.absolute($0, from: root) } ?? root + "/.crank/state"
+        EnvironmentTarget.stateDirectory(root: root, processEnvironment: ProcessInfo.processInfo.environment)
     }
 
     /// `grace`: seconds a stopping process gets before SIGKILL (local target).
-    init(global: GlobalOptions, environment options: EnvironmentOptions, terminal: Terminal, grace: Double = 10) throws {
-        let effective = try options.loadEffective(global: global, terminal: terminal)
+    /// `recorded`: the command acts on what is already deployed — when the config on disk is
+    /// broken or gone, it goes on with the environment's recorded settings (with a warning).
+    init(global: GlobalOptions, environment options: EnvironmentOptions, terminal: Terminal, grace: Double = 10, recorded: Bool = false) throws {
+        let processEnvironment = ProcessInfo.processInfo.environment
+        var effective: EffectiveConfig
+        var fromRecord = false
+        if recorded {
+            let root = global.resolvedRoot()
+            switch options.loadIfValid(root: root) {
+            case .success(let loaded):
+                effective = loaded
+            case .failure(let problem):
+                let state = EnvironmentTarget.stateDirectory(root: root, processEnvironment: processEnvironment)
+                guard let saved = RecordedEnvironment.load(stateDirectory: state, environment: options.env) else {
+                    terminal.report(problem.issues)
+                    terminal.note("the config has errors and \(options.env) has no recorded settings in \(state) (nothing was deployed from here); `crank validate --env \(options.env)` lists the errors")
+                    throw ExitCode(1)
+                }
+                if !global.json { terminal.warning("\(problem.summary); acting on \(options.env)'s recorded releases (target \(saved.target.rawValue))") }
+                effective = saved.effective(root: root)
+                fromRecord = true
+            }
+        } else {
+            effective = try options.loadEffective(global: global, terminal: terminal)
+        }
         self.effective = effective
+        self.fromRecord = fromRecord
         environment = options.env
         self.terminal = terminal
-        cache = FileStateStore(directory: Self.stateDirectory(root: effective.root))
-        let processEnvironment = ProcessInfo.processInfo.environment
-        let secrets = SecretStore.load(root: effective.root, environment: options.env, processEnvironment: processEnvironment)
-        let spec = effective.config.environment(options.env)
-        target = spec?.target ?? .local
-        if target == .prefect, let spec {
-            let client = try Self.prefectClient(spec, secrets: secrets, terminal: terminal)
-            store = PrefectStateStore(client: client, project: effective.config.project, cache: cache)
-            lock = PrefectLock(client: client, project: effective.config.project, environment: options.env)
-            engine = PrefectReleaseEngine(effective: effective, store: store, client: client, secrets: secrets)
-        } else if target == .container, let spec {
-            store = cache
-            lock = DeployLock(stateDirectory: cache.directory, environment: options.env)
-            let executable = BuildInputs.engine(for: spec, path: processEnvironment["PATH"])
-            var containers = ContainerReleaseEngine(
-                effective: effective, store: cache, engine: ContainerEngine(executable: executable, runner: DaemonSafeCommandRunner(), environment: processEnvironment),
-                gate: HealthGate(http: URLSessionProbe(), runner: ProcessCommandRunner()), secrets: secrets)
-            containers.grace = Int(grace.rounded(.up))
-            if spec.strategy == .blueGreen {
-                containers.proxy = NginxProxy(directory: NginxProxy.directory(stateDirectory: cache.directory, environment: options.env),
-                                              runner: ProcessCommandRunner())
-            }
-            engine = containers
-        } else {
-            var runtime = LocalRuntime(root: effective.root, environment: options.env, secrets: secrets, processEnvironment: processEnvironment)
-            runtime.grace = grace
-            store = cache
-            lock = DeployLock(stateDirectory: cache.directory, environment: options.env)
-            engine = ReleaseEngine(effective: effective, store: cache, runtime: runtime,
-                                   gate: HealthGate(http: URLSessionProbe(), runner: ProcessCommandRunner()))
+        let opened: EnvironmentTarget
+        do {
+            opened = try EnvironmentTarget.open(effective, environment: options.env, processEnvironment: processEnvironment, grace: grace)
+        } catch {
+            Self.report(error, on: terminal)
+            throw ExitCode(1)
+        }
+        cache = opened.cache
+        store = opened.store
+        lock = opened.lock
+        engine = opened.engine
+        target = opened.kind
+    }
+
+    static func report(_ failure: EnvironmentTarget.Failure, on terminal: Terminal) {
+        switch failure {
+        case .noPrefectURL(let env, let value):
+            terminal.error("environment \(env) has no usable Prefect API URL (\(value ?? "unset"))",
+                           hint: "set environments.\(env).prefect.api_url, e.g. http://127.0.0.1:4200/api")
+        case .missingAPIKey(let name, let env):
+            terminal.error("secret \(name) (the Prefect API key) has no value", hint: "export \(name)=… or add it to \(SecretStore.file(for: env))")
         }
     }
 
-    static func prefectClient(_ spec: EnvironmentSpec, secrets: SecretStore, terminal: Terminal) throws -> PrefectClient {
-        guard let text = spec.prefectAPIURL, let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            terminal.error("environment \(spec.name) has no usable Prefect API URL (\(spec.prefectAPIURL ?? "unset"))",
-                           hint: "set environments.\(spec.name).prefect.api_url, e.g. http://127.0.0.1:4200/api")
-            throw ExitCode(1)
+    /// Records the environment's target settings for commands that must work when the config
+    /// is broken later (rollback, status, stop, clean, …).
+    func recordSettings() {
+        guard !fromRecord, let spec = effective.config.environment(environment) else { return }
+        do { try RecordedEnvironment(project: effective.config.project, spec: spec).save(stateDirectory: cache.directory) } catch {
+            terminal.warning("cannot record \(environment)'s settings: \(error)")
         }
-        var key: String?
-        if let name = spec.prefectAPIKeySecret {
-            guard let value = secrets.value(name) else {
-                terminal.error("secret \(name) (the Prefect API key) has no value", hint: "export \(name)=… or add it to \(SecretStore.file(for: spec.name))")
-                throw ExitCode(1)
-            }
-            key = value
-        }
-        return PrefectClient(apiURL: url, apiKey: key)
     }
 
     /// Runs `body` holding the environment's lock; a live holder means exit 3.
-    func locked<T>(command: String, wait: Double, _ body: () async throws -> T) async throws -> T {
+    /// Once the lock is held, what a killed crank left is recovered first (`recover`):
+    /// orphans adopted, interrupted releases marked, and — when `restore` — the live release
+    /// put back where an interrupted deploy changed it.
+    func locked<T>(command: String, wait: Double, restore: Bool = true, _ body: () async throws -> T) async throws -> T {
         do {
             if let stale = try await lock.acquire(command: command, wait: wait) {
                 terminal.warning("took over a stale lock held by \(stale.description)")
@@ -103,6 +114,7 @@ struct ReleaseSession {
             throw fail(.prefect(failure))
         }
         do {
+            try await recover(restore: restore)
             let result = try await body()
             await lock.release(force: false)
             return result
@@ -110,6 +122,28 @@ struct ReleaseSession {
             await lock.release(force: false)
             throw error
         }
+    }
+
+    /// Marks releases left `pending` by a killed crank as interrupted and lets the engine
+    /// recover; every action is printed as a warning and audited.
+    func recover(restore: Bool) async throws {
+        let interrupted: [ReleaseRecord]
+        let recovered: [DeploymentResult]
+        do throws(ReleaseEngine.Failure) {
+            interrupted = try await ReleaseRecovery.markInterrupted(store: store, environment: environment)
+            recovered = try await engine.recover(after: restore ? interrupted : [])
+        } catch {
+            throw fail(error)
+        }
+        for release in interrupted {
+            terminal.warning("release \(release.id) was interrupted (crank was killed mid-\(release.reason == nil ? "deploy" : "deploy: \(release.reason!)")); marked interrupted")
+        }
+        for result in recovered {
+            terminal.warning("recovered \(result.name): \(result.outcome)\(result.detail.map { " (\($0))" } ?? "")")
+        }
+        guard !interrupted.isEmpty || !recovered.isEmpty else { return }
+        let summary = interrupted.map { "\($0.id) interrupted" } + recovered.map { "\($0.name) \($0.outcome)" }
+        await audit(command: "recover", arguments: summary, outcome: recovered.contains { $0.outcome.contains("fail") } ? "failed" : "recovered", release: nil)
     }
 
     /// The releases, newest last; from the local copy (with a warning) when the server is unreachable.

@@ -14,7 +14,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let arguments = Array(CommandLine.arguments.dropFirst())
             let outcome: ReleaseOutcome = try await session.locked(command: "crank rollback --env \(environment.env)", wait: Duration.seconds(lockWait) ?? 0) {
                 do {
@@ -40,7 +40,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let releases = Array(try await session.releases().reversed().prefix(max(0, limit)))
             if global.json {
                 try terminal.printJSON(releases.map(HistoryEntry.init))

@@ -13,7 +13,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let status: EnvironmentStatus
             do { status = try await session.engine.status() } catch { throw session.fail(error) }
             if global.json {
@@ -50,7 +50,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
-            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
+            let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let status: EnvironmentStatus
             do { status = try await session.engine.status() } catch { throw session.fail(error) }
             let checked = status.deployments

@@ -26,8 +26,26 @@ public struct LocalRuntime: Sendable {
     }
 
     public func records() -> [ProcessRecord] {
+        recordNames().compactMap { record($0) }.sorted { $0.deployment < $1.deployment }
+    }
+
+    /// Record files that do not decode (garbled, truncated): their deployments are looked up
+    /// among the running processes instead (`orphans()`).
+    public func unreadableRecords() -> [String] {
+        recordNames().filter { record($0) == nil }.map { "\(runDirectory)/\($0).json" }
+    }
+
+    func recordNames() -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? []
-        return files.filter { $0.hasSuffix(".json") }.compactMap { record(String($0.dropLast(5))) }.sorted { $0.deployment < $1.deployment }
+        return files.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.filter(NameRules.isValid)
+    }
+
+    func save(_ record: ProcessRecord) throws {
+        try AtomicFile.write(try FileStateStore.encoder.encode(record), to: "\(runDirectory)/\(record.deployment).json")
+    }
+
+    func forget(_ name: String) {
+        try? FileManager.default.removeItem(atPath: "\(runDirectory)/\(name).json")
     }
 
     /// The process environment of a deployment: inherited basics, its env (secret
@@ -44,6 +62,7 @@ public struct LocalRuntime: Sendable {
         env["CRANK_ENVIRONMENT"] = environment
         env["CRANK_DEPLOYMENT"] = deployment.name
         env["CRANK_RELEASE"] = release
+        if case .int(let port)? = deployment.spec["port"] { env["CRANK_PORT"] = String(port) }
         return env
     }
 
@@ -56,16 +75,19 @@ public struct LocalRuntime: Sendable {
         let (pid, ticks) = try ProcessSupervisor.start(argv: argv, directory: directory, environment: environment(for: deployment, release: release), logPath: log)
         let port = deployment.spec["port"].flatMap { if case .int(let value) = $0 { return value } else { return nil } }
         let record = ProcessRecord(deployment: deployment.name, release: release, pid: pid, startTicks: ticks, port: port, startedAt: Date(), log: log)
-        try AtomicFile.write(try FileStateStore.encoder.encode(record), to: "\(runDirectory)/\(deployment.name).json")
+        try save(record)
         return record
     }
 
-    /// Stops a deployment's process (if any) and forgets it.
+    /// Stops a deployment's process (recorded, or an orphan crank started for it) and forgets it.
     @discardableResult
     public func stop(_ name: String) -> Bool {
-        guard let record = record(name) else { return true }
-        let stopped = ProcessSupervisor.stop(record, grace: grace)
-        if stopped { try? FileManager.default.removeItem(atPath: "\(runDirectory)/\(name).json") }
+        var stopped = true
+        if let record = record(name) { stopped = ProcessSupervisor.stop(record, grace: grace) }
+        for orphan in orphans() where orphan.deployment == name {
+            stopped = ProcessSupervisor.stop(orphan, grace: grace) && stopped
+        }
+        if stopped { forget(name) }
         return stopped
     }
 }
