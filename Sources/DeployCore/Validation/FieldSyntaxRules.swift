@@ -1,6 +1,9 @@
 /// Every string that reaches generated text is checked against its `TextRules` rule, so a
 /// newline cannot add a `RUN` line to a Containerfile or a variable to an env-file.
 extension ProjectValidator {
+    static let prefectNameRule = "a Prefect name: no control characters and none of / % & > <"
+    static let programRule = "a program name or path: no control characters, not starting with -"
+
     func fieldSyntaxChecks() -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         let python = effective.config.python
@@ -8,7 +11,7 @@ extension ProjectValidator {
             issues.append(invalid(["python", "requirements"], requirements, rule: "a path inside the project of letters, digits and . _ / - (no leading / or -, no ..): a Containerfile RUN line holds it"))
         }
         if !TextRules.isProgram(python.interpreter) {
-            issues.append(invalid(["python", "interpreter"], python.interpreter, rule: "a program name or path: no control characters, not starting with -"))
+            issues.append(invalid(["python", "interpreter"], python.interpreter, rule: Self.programRule))
         }
         for deployment in effective.config.deployments {
             let keys = ["deployments", deployment.name]
@@ -20,11 +23,11 @@ extension ProjectValidator {
                 issues.append(invalid(keys + ["requires", "python", "[\(index)]"], module, rule: "a Python module name (numpy, google.cloud)"))
             }
             for (index, program) in deployment.requires.executables.enumerated() where !TextRules.isProgram(program) {
-                issues.append(invalid(keys + ["requires", "executables", "[\(index)]"], program, rule: "a program name or path: no control characters, not starting with -"))
+                issues.append(invalid(keys + ["requires", "executables", "[\(index)]"], program, rule: Self.programRule))
             }
             for (key, value) in [("work_pool", deployment.workPool), ("work_queue", deployment.workQueue)] {
                 if let value, !TextRules.isPrefectName(value) {
-                    issues.append(invalid(keys + [key], value, rule: "a Prefect name: no control characters and none of / % & > <"))
+                    issues.append(invalid(keys + [key], value, rule: Self.prefectNameRule))
                 }
             }
         }
@@ -52,7 +55,7 @@ extension ProjectValidator {
         }
         for (key, value) in [("work_pool", spec.prefectWorkPool), ("work_queue", spec.prefectWorkQueue)] {
             if let value, !TextRules.isPrefectName(value) {
-                issues.append(invalid(keys + ["prefect", key], value, rule: "a Prefect name: no control characters and none of / % & > <"))
+                issues.append(invalid(keys + ["prefect", key], value, rule: Self.prefectNameRule))
             }
         }
         return issues
