@@ -31,7 +31,7 @@ extension ProjectValidator {
         let (place, hint): (String, String)
         if field == "command" || (field == "health" && keys.count > 3 && keys[3] == "exec") {
             place = "an argv, visible in `ps` and baked into a container image"
-            hint = "pass it in `env:` (e.g. `env: {\(name): \"${\(name)}\"}`) and let the program read its environment"
+            hint = "list it under `secrets:` (the process gets it as $\(name)) or in an `env:` value, and let the program read its environment"
         } else if field == "parameters" || field == "smoke" {
             let block = PrefectRendering.secretBlock(name, project: effective.config.project, environment: effective.environment ?? "ENV")
             place = "flow parameters, stored in plain text by Prefect and in prefect.yaml"
@@ -41,7 +41,7 @@ extension ProjectValidator {
             hint = "secrets may be interpolated only into `env:` values, which are recorded as [redacted:\(name)]"
         }
         return ConfigIssue(.secretPlacement, at: location, path: path,
-                           message: "secret \(name) \(how) \(path), \(place)", hint: hint)
+                           message: "\(path): secret \(name) \(how) \(place)", hint: hint)
     }
 
     /// Every string scalar of the tree with the keys leading to it.
