@@ -16,8 +16,12 @@ public struct BuildPipeline {
                 return "deployment '\(deployment)': no discovered flow '\(reference)' (did its entrypoint move?)"
             case .render(.invalidImage(let deployment, let reference, let reason)):
                 return "deployment '\(deployment)': image reference '\(reference)' is malformed: \(reason)"
+            case .render(.secretInField(let deployment, let field, let secret)):
+                return "deployment '\(deployment)': the value of secret \(secret) would be written into its \(field) in plain text"
             case .template(.unknownPlaceholder(let name, let template)):
                 return "\(template): unknown placeholder {{\(name)}}"
+            case .template(.unsafeValue(let field, let value)):
+                return "\(field): \(TextRules.display(value)) cannot be written into a Containerfile"
             case .missingTemplate(let path):
                 return "no Containerfile template (looked for \(path) in the project and in crank's deployment/)"
             case .state(let reason):
@@ -29,6 +33,8 @@ public struct BuildPipeline {
             switch self {
             case .render(.unknownFlow): return "run `crank discover` and update the deployment's `flow:`"
             case .render(.invalidImage): return "fix environments.<env>.container.registry / base_image (lowercase repository, valid tag)"
+            case .render(.secretInField): return "secrets may be interpolated only into `env:` values; `crank validate` names the key"
+            case .template(.unsafeValue): return "`crank validate` names the key and the characters it allows"
             case .template: return "placeholders: {{" + ContainerfileBuilder.placeholders.sorted().joined(separator: "}}, {{") + "}}"
             case .missingTemplate: return "restore deployment/templates/Containerfile.template"
             case .state: return "check that .crank/ is writable"

@@ -10,6 +10,8 @@ public struct ContainerfileBuilder {
 
     public enum Failure: Error, Equatable {
         case unknownPlaceholder(String, template: String)
+        /// A value the Containerfile cannot hold as written (see `TextRules`); nothing is rendered.
+        case unsafeValue(field: String, value: String)
     }
 
     public let template: String
@@ -21,14 +23,25 @@ public struct ContainerfileBuilder {
     }
 
     public func render(_ deployment: RenderedDeployment, inputs: BuildInputs, command: [String]) throws(Failure) -> String {
+        let base = deployment.spec["base_image"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? ImageReference.defaultBase
         var values: [String: String] = [
             "PROJECT": inputs.project,
             "DEPLOYMENT": deployment.name,
             "VERSION": inputs.revision.tag,
             "GIT_SHA": inputs.revision.gitSHA ?? "none",
-            "BASE_IMAGE": deployment.spec["base_image"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? ImageReference.defaultBase,
+            "BASE_IMAGE": base,
             "EXPOSE": deployment.spec["port"].flatMap { if case .int(let port) = $0 { return "EXPOSE \(port)" } else { return nil } } ?? "",
         ]
+        // Each value goes into the text unquoted (LABEL values inside "…", RUN lines through a shell).
+        let checks: [(String, String, Bool)] = [
+            ("project", inputs.project, NameRules.isValid(inputs.project)),
+            ("deployment", deployment.name, NameRules.isValid(deployment.name)),
+            ("version", inputs.revision.tag, TextRules.isTag(inputs.revision.tag)),
+            ("git_sha", values["GIT_SHA"]!, TextRules.isTag(values["GIT_SHA"]!)),
+            ("base_image", base, ImageReference.problem(in: base) == nil),
+            ("python.requirements", inputs.effective.config.python.requirements ?? "", inputs.effective.config.python.requirements.map(TextRules.isProjectPath) ?? true),
+        ]
+        if let (field, value, _) = checks.first(where: { !$0.2 }) { throw .unsafeValue(field: field, value: value) }
         if let requirements = inputs.effective.config.python.requirements {
             values["REQUIREMENTS"] = """
                 COPY \(requirements) /app/\(requirements)

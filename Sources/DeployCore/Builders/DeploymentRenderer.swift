@@ -3,6 +3,8 @@ public struct DeploymentRenderer {
     public enum Failure: Error, Equatable {
         case unknownFlow(deployment: String, reference: String)
         case invalidImage(deployment: String, reference: String, reason: String)
+        /// A secret's value would be written into `field` (its config name) in plain text.
+        case secretInField(deployment: String, field: String, secret: String)
     }
 
     public let inputs: BuildInputs
@@ -20,6 +22,12 @@ public struct DeploymentRenderer {
     }
 
     func render(_ deployment: DeploymentSpec) throws(Failure) -> RenderedDeployment {
+        let rendered = try spec(deployment)
+        try SecretPlacement.check(rendered, redactor: inputs.redactor)
+        return rendered
+    }
+
+    func spec(_ deployment: DeploymentSpec) throws(Failure) -> RenderedDeployment {
         let target = inputs.environment?.target ?? .local
         var spec: [String: JSONValue] = [
             "version": .string(inputs.revision.tag),
@@ -64,7 +72,7 @@ public struct DeploymentRenderer {
         let redactor = inputs.redactor
         var env = inputs.environment?.env ?? [:]
         env.merge(deployment.env) { _, own in own }
-        spec["argv"] = .array((deployment.command ?? []).map { .string(redactor.redact($0)) })
+        spec["argv"] = .array((deployment.command ?? []).map(JSONValue.string))  // a secret here stops the render
         spec["env"] = .object(env.mapValues { .string(redactor.redact($0)) })
         spec["port"] = deployment.port.map(JSONValue.int) ?? .null
         spec["health"] = deployment.health.map(Self.health) ?? .null
@@ -139,7 +147,16 @@ public enum ImageReference {
         let components = rest.split(separator: "/", omittingEmptySubsequences: false)
         for (index, component) in components.enumerated() {
             let isRegistry = index == 0 && components.count > 1 && (component.contains(".") || component.contains(":") || component == "localhost")
-            if isRegistry { continue }
+            if isRegistry {
+                // host[:port]: letters, digits, . and -, then digits.
+                let parts = component.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts[0].first.map({ $0.isASCII && ($0.isLetter || $0.isNumber) }) == true,
+                      parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-".contains($0)) }),
+                      parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }) else {
+                    return "'\(component)' is not a registry host[:port]"
+                }
+                continue
+            }
             guard !component.isEmpty,
                   component.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }),
                   component.first.map({ $0.isLowercase || $0.isNumber }) == true else {

@@ -29,6 +29,7 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case targetMismatch = "target-mismatch"
         case unsetVariable = "unset-variable"
         case missingSecret = "missing-secret"
+        case secretPlacement = "secret-placement"
         case flowFile = "flow-file"
     }
 

@@ -10,6 +10,10 @@ public struct EffectiveConfig: Sendable {
     public var tree: ConfigNode
     /// The files read, in merge order (relative to the root).
     public var layers: [String]
+    /// Every `${NAME}` written in those files, with the keys of the value (before templates apply).
+    public var variables: [VariableReference] = []
+    /// The names any `secrets:` list of the project gives (see `declaredSecrets`).
+    public var declaredSecrets: Set<String> = []
 
     /// Where the value at a dotted key path was written.
     public func location(_ path: String) -> SourceLocation? {
@@ -89,7 +93,7 @@ public struct ConfigLoader: Sendable {
                 }
             }
         }
-        let (expanded, variableIssues) = VariableInterpolator(environment: processEnvironment).expand(tree)
+        let (expanded, variableIssues, variables) = VariableInterpolator(environment: processEnvironment).expandRecording(tree)
         issues += variableIssues
         let (templated, templateIssues) = TemplateResolver.apply(to: expanded)
         issues += templateIssues
@@ -102,6 +106,7 @@ public struct ConfigLoader: Sendable {
                                       hint: "add `environments: {\(environment): {target: local}}` (or prefect / container)"))
         }
         guard let config else { return (nil, issues) }
-        return (EffectiveConfig(root: root, environment: environment, config: config, tree: templated, layers: layers), issues)
+        return (EffectiveConfig(root: root, environment: environment, config: config, tree: templated, layers: layers,
+                                variables: variables, declaredSecrets: declaredSecrets(base: base)), issues)
     }
 }

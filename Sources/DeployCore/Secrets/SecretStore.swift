@@ -73,6 +73,11 @@ public struct Redactor: Sendable {
 
     public static let none = Redactor(secrets: [])
 
+    /// The name of the (longest) secret whose value occurs in `text`, if any.
+    public func secretName(in text: String) -> String? {
+        secrets.first { text.contains($0.value) }?.name
+    }
+
     public func redact(_ text: String) -> String {
         var result = text
         for secret in secrets where result.contains(secret.value) {

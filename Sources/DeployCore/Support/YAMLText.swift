@@ -32,6 +32,7 @@ public enum YAMLText {
         case .map(let entries):
             if entries.isEmpty { return [pad + "{}"] }
             return entries.flatMap { key, child -> [String] in
+                let key = keyText(key)
                 if let inline = inlineText(child) { return ["\(pad)\(key): \(inline)"] }
                 if case .list = child { return ["\(pad)\(key):"] + lines(child, indent: indent) }
                 return ["\(pad)\(key):"] + lines(child, indent: indent + 1)
@@ -55,6 +56,20 @@ public enum YAMLText {
         case .list(let items) where items.isEmpty: return "[]"
         default: return nil
         }
+    }
+
+    /// Plain when YAML reads it back as the same string; else double-quoted with JSON escapes
+    /// (a key with a newline, `: ` or `#` — or `on`, `null`, `1` — cannot change the document).
+    static func keyText(_ key: String) -> String {
+        let plain = key.unicodeScalars.first.map { TextRules.isLetter($0) || $0 == "_" } == true
+            && key.unicodeScalars.allSatisfy { TextRules.isLetter($0) || TextRules.isDigit($0) || "_.-".unicodeScalars.contains($0) }
+            && !["y", "n", "yes", "no", "on", "off", "true", "false", "null"].contains(key.lowercased())
+        return plain ? key : JSONWriter.compactText(.string(key))
+    }
+
+    /// A comment line's text: control characters escaped, so it stays one line.
+    public static func comment(_ text: String) -> String {
+        "# " + (TextRules.hasControlCharacters(text) ? String(JSONWriter.compactText(.string(text)).dropFirst().dropLast()) : text)
     }
 
     /// JSON scalars are valid YAML flow scalars (strings double-quoted, escapes JSON's).

@@ -42,6 +42,8 @@ public struct ProjectValidator {
             issues += prefectTargetChecks(deployment, path: path)
         }
         issues += prefectEnvironmentChecks()
+        issues += fieldSyntaxChecks()
+        issues += secretPlacementChecks()
         return issues
     }
 
@@ -110,8 +112,7 @@ public struct ProjectValidator {
                 if case .sequence(let items) = node.value, index < items.count { return items[index].location }
                 return node.location
             }
-            let validName = name.first.map { $0 == "_" || $0.isLetter } == true && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
-            guard validName else {
+            guard TextRules.isEnvironmentName(name) else {
                 issues.append(ConfigIssue(.invalidName, at: location, path: secretPath,
                                           message: "secret name '\(name)' is not an environment variable name",
                                           hint: "use letters, digits and '_' (e.g. MODEL_API_TOKEN)"))

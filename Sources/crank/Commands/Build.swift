@@ -17,6 +17,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
+            try environment.requireValid(global: global, terminal: terminal, outcome: "built")
             let effective = try environment.loadEffective(global: global, terminal: terminal)
             let pipeline = BuildPipeline(effective: effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let (plan, manifest, inputs): (DeployPlan, BuildManifest, BuildInputs)

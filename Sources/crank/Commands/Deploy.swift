@@ -33,18 +33,13 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
+            try environment.requireValid(global: global, terminal: terminal, outcome: "deployed")
             var session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             let env = environment.env
             if !global.json {
                 session.engine.progress = { result in
                     terminal.note("  \(result.name): \(result.outcome)\(result.detail.map { " (\($0))" } ?? "")")
                 }
-            }
-            let report = ProjectValidation.run(root: session.effective.root, environment: env, processEnvironment: ProcessInfo.processInfo.environment)
-            guard !report.hasErrors else {
-                terminal.report(report.issues)
-                terminal.note("not deployed: the config has errors")
-                throw ExitCode(1)
             }
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let (plan, manifest, inputs): (DeployPlan, BuildManifest, BuildInputs)

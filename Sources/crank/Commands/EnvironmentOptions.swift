@@ -38,4 +38,14 @@ struct EnvironmentOptions: ParsableArguments {
         let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
         return .failure(ConfigProblem(issues: issues, summary: "\(ProjectRoot.configFileName) cannot be used (\(first)\(more))"))
     }
+
+    /// The check `crank validate --env ENV` runs, before build, plan or deploy do anything:
+    /// on any error every issue is printed, "not <outcome>: the config has errors", exit 1.
+    func requireValid(global: GlobalOptions, terminal: Terminal, outcome: String) throws {
+        let report = ProjectValidation.run(root: global.resolvedRoot(), environment: env, processEnvironment: ProcessInfo.processInfo.environment)
+        guard report.hasErrors else { return }
+        terminal.report(report.issues)
+        terminal.note("not \(outcome): the config has errors")
+        throw ExitCode(1)
+    }
 }

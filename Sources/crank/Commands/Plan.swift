@@ -15,6 +15,7 @@ extension Crank {
 
         func run() async throws {
             let terminal = Terminal()
+            try environment.requireValid(global: global, terminal: terminal, outcome: "planned")
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let manifest: BuildManifest

@@ -124,6 +124,16 @@ public struct ContainerEngine: Sendable {
     /// `run -d` with an env-file (0600, removed as soon as the engine has read it): values never
     /// reach argv. An env-file holds one line per variable, so a value with a line break is refused.
     func start(_ launch: Launch) throws(Failure) -> String {
+        if let name = launch.env.keys.sorted().first(where: { !TextRules.isEnvironmentName($0) }) {
+            throw Failure(command: "run \(launch.name)",
+                          output: "\(TextRules.display(name)) is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*); an env-file cannot hold it")
+        }
+        if let network = launch.network, !TextRules.isEngineName(network) {
+            throw Failure(command: "run \(launch.name)", output: "network \(TextRules.display(network)) is not a network name (letters, digits, _ . -)")
+        }
+        if let problem = ImageReference.problem(in: launch.image) {
+            throw Failure(command: "run \(launch.name)", output: "image \(TextRules.display(launch.image)) is malformed: \(problem)")
+        }
         if let name = launch.env.keys.sorted().first(where: { launch.env[$0]!.contains(where: \.isNewline) }) {
             throw Failure(command: "run \(launch.name)",
                           output: "the value of \(name) has a line break; engine env-files hold one line per variable (store it base64-encoded)")
