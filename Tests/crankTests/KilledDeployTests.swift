@@ -66,8 +66,8 @@ struct KilledDeployTests {
                 let next = try fixture.crank(["deploy", "--env", "prod"])
                 #expect(next.status == 0, "\(context): \(next.stderr)")
                 #expect(fixture.page() == "after\(round)", "\(context)")
-                let running = try fixture.containers().filter { $0.hasSuffix(" running") }
-                #expect(running.count == 1, "\(context): \(try fixture.containers())")
+                let containers = try fixture.containers()
+                #expect(containers.filter { $0.hasSuffix(" running") }.count == 1, "\(context): \(containers)")
                 try expectConsistentHistory(fixture.history(), context)
                 let status = try fixture.crank(["status", "--env", "prod"])
                 #expect(status.status == 0, "\(context): \(status.stdout)\(status.stderr)")
