@@ -66,6 +66,7 @@ struct ReleaseSession {
             engine = ReleaseEngine(effective: effective, store: cache, runtime: runtime,
                                    gate: HealthGate(http: URLSessionProbe(), runner: ProcessCommandRunner()))
         }
+        warnAboutState()
     }
 
     static func prefectClient(_ spec: EnvironmentSpec, secrets: SecretStore, terminal: Terminal) throws -> PrefectClient {
@@ -94,14 +95,16 @@ struct ReleaseSession {
             }
         } catch .held(let holder) {
             terminal.error("environment \(environment) is locked by \(holder.description)",
-                           hint: "wait with --lock-wait 5m, or if it is certainly dead: crank lock release --env \(environment) --force --reason '…'")
+                           hint: holder.unreadable != nil ? "if no crank is running, remove it: crank lock release --env \(environment) --force --reason '…'"
+                               : "wait with --lock-wait 5m, or if it is certainly dead: crank lock release --env \(environment) --force --reason '…'")
             throw ExitCode(3)
-        } catch .cannotWrite(let reason) {
-            terminal.error("cannot take the lock: \(reason)", hint: "check that .crank/state is writable")
+        } catch .cannotWrite(let reason, let hint) {
+            terminal.error("cannot take the lock: \(reason)", hint: hint.isEmpty ? "check that .crank/state is writable" : hint)
             throw ExitCode(1)
         } catch .server(let failure) {
             throw fail(.prefect(failure))
         }
+        try await recoverState()
         do {
             let result = try await body()
             await lock.release(force: false)
