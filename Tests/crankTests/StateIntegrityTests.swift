@@ -8,6 +8,21 @@ import Testing
 struct StateIntegrityTests {
     static var isRoot: Bool { getuid() == 0 }
 
+    /// A crash mid-append: `text` without its newline at the end of the audit log.
+    static func appendTorn(_ text: String, to path: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+        try handle.close()
+    }
+
+    /// What a deploy killed before its gate leaves: release r2 recorded `pending` (a copy of r1).
+    static func writePendingR2(_ project: DeployProject) throws {
+        let first = try String(contentsOfFile: project.tree.path(".crank/state/dev/releases/r1.json"), encoding: .utf8)
+        try project.tree.write(".crank/state/dev/releases/r2.json", first.replacingOccurrences(of: "\"id\" : \"r1\"", with: "\"id\" : \"r2\"")
+            .replacingOccurrences(of: "\"status\" : \"live\"", with: "\"status\" : \"pending\""))
+    }
+
     @Test("an unreadable lock file is held by an unknown holder: deploy exits 3 within --lock-wait naming the file; lock status and lock release --force handle it")
     func unreadableLock() throws {
         let project = try DeployProject()
@@ -108,10 +123,7 @@ struct StateIntegrityTests {
         defer { project.cleanUp() }
         #expect(try project.crank(["deploy", "--env", "dev"]).status == 0)
         let path = project.tree.path(".crank/state/dev/audit.jsonl")
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        handle.seekToEndOfFile()
-        handle.write(Data("{\"time\": \"2024-01-0".utf8))
-        try handle.close()
+        try Self.appendTorn("{\"time\": \"2024-01-0", to: path)
         #expect(try project.crank(["deploy", "--env", "dev"], ["VERSION": "2"]).status == 0)
         let lines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self).split(separator: "\n")
         let last = try #require(lines.last)
@@ -125,9 +137,7 @@ struct StateIntegrityTests {
         let project = try DeployProject()
         defer { project.cleanUp() }
         #expect(try project.crank(["deploy", "--env", "dev"]).status == 0)
-        let first = try String(contentsOfFile: project.tree.path(".crank/state/dev/releases/r1.json"), encoding: .utf8)
-        let pending = first.replacingOccurrences(of: "\"id\" : \"r1\"", with: "\"id\" : \"r2\"").replacingOccurrences(of: "\"status\" : \"live\"", with: "\"status\" : \"pending\"")
-        try project.tree.write(".crank/state/dev/releases/r2.json", pending)
+        try Self.writePendingR2(project)
         let deploy = try project.crank(["deploy", "--env", "dev"], ["VERSION": "2"])
         #expect(deploy.status == 0, "\(deploy.stderr)")
         #expect(deploy.stderr.contains("r2"), "\(deploy.stderr)")
@@ -207,13 +217,8 @@ struct StateIntegrityTests {
         try project.tree.write(".crank/state/dev/releases/.r3.json.ABC.tmp", "{")
         let old = Date().addingTimeInterval(-3600)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: project.tree.path(".crank/state/dev/releases/.r3.json.ABC.tmp"))
-        let first = try String(contentsOfFile: project.tree.path(".crank/state/dev/releases/r1.json"), encoding: .utf8)
-        try project.tree.write(".crank/state/dev/releases/r2.json",
-                               first.replacingOccurrences(of: "\"id\" : \"r1\"", with: "\"id\" : \"r2\"").replacingOccurrences(of: "\"status\" : \"live\"", with: "\"status\" : \"pending\""))
-        let handle = try #require(FileHandle(forWritingAtPath: project.tree.path(".crank/state/dev/audit.jsonl")))
-        handle.seekToEndOfFile()
-        handle.write(Data("{\"torn".utf8))
-        try handle.close()
+        try Self.writePendingR2(project)
+        try Self.appendTorn("{\"torn", to: project.tree.path(".crank/state/dev/audit.jsonl"))
         let report = try project.crank(["doctor", "--env", "dev"])
         let text = report.stdout + report.stderr
         #expect(report.status == 1)

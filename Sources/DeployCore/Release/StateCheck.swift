@@ -22,24 +22,8 @@ public struct StateProblem: Equatable, Sendable, Codable {
 /// repaired by `StateMaintenance.recover` under the lock.
 public enum StateCheck {
     public static func inspect(files: FileStateStore, lock: DeployLock, root: String, environment: String, snapshots: String?) -> [StateProblem] {
-        var problems: [StateProblem] = []
-        let (records, unreadable) = files.scan(environment: environment)
-        for file in unreadable {
-            problems.append(StateProblem(kind: .unreadableRecord, path: file.path, message: "release record \(file.path) is unreadable: \(file.reason)",
-                                         fix: "restore it from a backup, or move it away if the release does not matter (its number stays used)", repairable: false))
-        }
-        let live = ReleaseRecord.resolveLive(records, pointer: files.pointer(environment: environment).id)
-        let pointer = files.pointer(environment: environment)
-        if pointer.id != live?.id, !(pointer == .missing && live == nil) {
-            problems.append(StateProblem(kind: .livePointer, path: files.livePath(environment),
-                                         message: "the live pointer \(files.livePath(environment)) \(ReleaseLedger.describe(pointer)); the records say \(live?.id ?? "none") is live",
-                                         fix: "rewrite it from the records", repairable: true))
-        }
-        let lives = records.filter { $0.status == .live }.map(\.id)
-        if lives.count > 1 {
-            problems.append(StateProblem(kind: .severalLive, path: files.releasesPath(environment), message: "releases \(lives.joined(separator: ", ")) are all marked live",
-                                         fix: "keep \(live?.id ?? "the newest") live, mark the others superseded", repairable: true))
-        }
+        var problems = recordProblems(files: files, environment: environment)
+        let records = files.releases(environment: environment)
         let torn = files.readAudit(environment: environment).unreadableLines
         if !torn.isEmpty {
             problems.append(StateProblem(kind: .tornAudit, path: files.auditPath(environment),
@@ -66,6 +50,29 @@ public enum StateCheck {
         if let key = SecretFingerprint.problem(root: root) {
             problems.append(StateProblem(kind: .secretKey, path: root + "/" + SecretFingerprint.keyFile, message: key.message,
                                          fix: "create a new key (every deployment with secrets then looks changed once)", repairable: true))
+        }
+        return problems
+    }
+
+    /// The records' own problems: unreadable ones, a pointer they contradict, several live.
+    public static func recordProblems(files: FileStateStore, environment: String) -> [StateProblem] {
+        var problems: [StateProblem] = []
+        let (records, unreadable) = files.scan(environment: environment)
+        for file in unreadable {
+            problems.append(StateProblem(kind: .unreadableRecord, path: file.path, message: "release record \(file.path) is unreadable: \(file.reason)",
+                                         fix: "restore it from a backup, or move it away if the release does not matter (its number stays used)", repairable: false))
+        }
+        let live = ReleaseRecord.resolveLive(records, pointer: files.pointer(environment: environment).id)
+        let pointer = files.pointer(environment: environment)
+        if pointer.id != live?.id, !(pointer == .missing && live == nil) {
+            problems.append(StateProblem(kind: .livePointer, path: files.livePath(environment),
+                                         message: "the live pointer \(files.livePath(environment)) \(ReleaseLedger.describe(pointer)); the records say \(live?.id ?? "none") is live",
+                                         fix: "rewrite it from the records", repairable: true))
+        }
+        let lives = records.filter { $0.status == .live }.map(\.id)
+        if lives.count > 1 {
+            problems.append(StateProblem(kind: .severalLive, path: files.releasesPath(environment), message: "releases \(lives.joined(separator: ", ")) are all marked live",
+                                         fix: "keep \(live?.id ?? "the newest") live, mark the others superseded", repairable: true))
         }
         return problems
     }

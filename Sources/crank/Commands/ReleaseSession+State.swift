@@ -10,9 +10,7 @@ extension ReleaseSession {
     /// Warns (stderr) about a live pointer the records contradict and records that cannot be read.
     func warnAboutState() {
         guard target != .prefect else { return }
-        let lock = DeployLock(stateDirectory: cache.directory, environment: environment)
-        let problems = StateCheck.inspect(files: cache, lock: lock, root: effective.root, environment: environment, snapshots: nil)
-        for problem in problems where [.livePointer, .severalLive, .unreadableRecord].contains(problem.kind) {
+        for problem in StateCheck.recordProblems(files: cache, environment: environment) {
             terminal.warning(problem.message, hint: "`crank doctor --env \(environment) --repair` (the next deploy or rollback also repairs it)")
         }
     }
