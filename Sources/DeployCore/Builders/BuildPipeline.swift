@@ -63,7 +63,7 @@ public struct BuildPipeline {
         do {
             fingerprint = try SecretFingerprint.load(root: root)
         } catch {
-            throw .state("cannot create \(SecretFingerprint.keyFile): \(error)")
+            throw .state("\(error)")
         }
         let environment = effective.config.environment(effective.environment ?? "")
         var inputs = BuildInputs(

@@ -79,6 +79,8 @@ public struct EnvironmentSpec: Equatable, Sendable {
     /// Images kept per deployment for rollback (the live release's is always kept).
     public var keepImages = 5
     public var strategy = ContainerStrategy.recreate
+    /// Release directories kept for rollback (local target; the live one's is always kept).
+    public var keepReleases = 10
     /// Extra environment variables for every deployment in this environment.
     public var env: [String: String] = [:]
 

@@ -6,7 +6,7 @@ struct ProjectConfigDecoder {
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
         "restart", "resources",
     ]
-    static let environmentKeys = ["target", "prefect", "container", "env"]
+    static let environmentKeys = ["target", "prefect", "container", "env", "keep_releases"]
 
     var reader = ConfigReader()
 
@@ -147,6 +147,7 @@ struct ProjectConfigDecoder {
             spec.strategy = reader.enumeration(container["strategy"], path: path + ".container.strategy", as: ContainerStrategy.self) ?? spec.strategy
         }
         spec.env = reader.stringMap(node["env"], path: path + ".env") ?? [:]
+        spec.keepReleases = reader.int(node["keep_releases"], path: path + ".keep_releases", range: 1...100_000) ?? spec.keepReleases
         return spec
     }
 }

@@ -26,10 +26,8 @@ public struct PlanExecutor: Sendable {
                 do {
                     try AtomicFile.write(Data(contents.utf8), to: root + "/" + path)
                 } catch {
-                    switch error {
-                    case .exists(let existing): throw .cannotWrite(path: existing, reason: "exists")
-                    case .cannotWrite(let failed, let reason): throw .cannotWrite(path: failed, reason: reason)
-                    }
+                    if case .cannotWrite(let failed, let reason) = error { throw .cannotWrite(path: failed, reason: reason) }
+                    throw .cannotWrite(path: error.path, reason: error.description)
                 }
             case .run(let command, _):
                 guard runCommands else { continue }

@@ -121,7 +121,10 @@ public struct ReleaseEngine: Sendable {
         return ReleaseOutcome(environment: environment, release: id, status: "live", deployments: outcomes, failure: nil)
     }
 
-    var ledger: ReleaseLedger { ReleaseLedger(store: store, environment: environment) }
+    var ledger: ReleaseLedger {
+        ReleaseLedger(store: store, environment: environment, snapshots: SourceSnapshot.folder(root: root, environment: environment),
+                      keepReleases: effective.config.environment(environment)?.keepReleases ?? 10)
+    }
 
     func history() async throws(Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
         try await ledger.history()

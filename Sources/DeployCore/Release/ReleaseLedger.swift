@@ -6,6 +6,10 @@ import Foundation
 struct ReleaseLedger: Sendable {
     let store: any StateStore
     let environment: String
+    /// The environment's release directories (local target): numbering skips theirs, and
+    /// `promote` prunes them down to `keepReleases`.
+    var snapshots: String?
+    var keepReleases = 10
 
     func run<T>(_ what: String, _ body: () async throws -> T) async throws(ReleaseEngine.Failure) -> T {
         do {
@@ -19,9 +23,10 @@ struct ReleaseLedger: Sendable {
 
     /// The environment's releases (oldest first) and its live one.
     func history() async throws(ReleaseEngine.Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
-        try await run("cannot read the release history") {
+        let (releases, live) = try await run("cannot read the release history") {
             try await store.history(environment: environment)
         }
+        return (releases, ReleaseRecord.resolveLive(releases, pointer: live?.id))
     }
 
     /// The release a rollback restores: `requested`, else the newest restorable one before the
@@ -40,7 +45,9 @@ struct ReleaseLedger: Sendable {
 
     /// Records release `r<N+1>` as pending, with the manifest of exactly `desired`.
     func open(after releases: [ReleaseRecord], manifest: BuildManifest, desired: [RenderedDeployment], reason: String?) async throws(ReleaseEngine.Failure) -> ReleaseRecord {
-        let id = "r\((releases.map(\.number).max() ?? 0) + 1)"
+        let used = releases.map(\.number) + [await store.highestReleaseNumber(environment: environment)]
+            + (snapshots.map(SourceSnapshot.numbers(in:)) ?? [])
+        let id = "r\((used.max() ?? 0) + 1)"
         var recorded = manifest
         recorded.entries = desired.map { deployment in
             manifest.entries.first { $0.deployment.name == deployment.name } ?? BuildManifest.Entry(deployment: deployment, artifacts: [], commands: [])
@@ -61,24 +68,31 @@ struct ReleaseLedger: Sendable {
         try? await store.save(failed)
     }
 
-    /// `record` becomes live; the release live before it becomes `previousBecomes`.
+    /// `record` becomes live; the release live before it becomes `previousBecomes`, and any
+    /// other record still marked live (a crash, a lost pointer) becomes superseded: one live at
+    /// most. Then release directories beyond `keepReleases` are pruned.
     func promote(_ record: ReleaseRecord, previous: ReleaseRecord?, previousBecomes: ReleaseRecord.Status) async throws(ReleaseEngine.Failure) {
+        let releases = try await history().releases
         try await run("cannot mark \(record.id) live") {
-            if var previous, previous.id != record.id {
-                previous.status = previousBecomes
-                try await store.save(previous)
-            }
             var live = record
             live.status = .live
             try await store.save(live)
             try await store.setLive(environment: environment, id: record.id)
+            for var other in releases where other.id != record.id && (other.status == .live || other.id == previous?.id) {
+                other.status = other.id == previous?.id ? previousBecomes : .superseded
+                try await store.save(other)
+            }
+        }
+        if let snapshots {
+            _ = SourceSnapshot.prune(folder: snapshots, releases: releases, live: record.id, keep: keepReleases)
         }
     }
 
     /// Nothing is live any more (`crank clean`); the history stays.
     func clear() async throws(ReleaseEngine.Failure) {
+        let releases = try await history().releases
         try await run("cannot clear the live release") {
-            if var live = try await store.live(environment: environment) {
+            for var live in releases where live.status == .live {
                 live.status = .superseded
                 try await store.save(live)
             }

@@ -6,6 +6,8 @@ public struct ReleaseRecord: Equatable, Sendable, Codable {
     public enum Status: String, Sendable, Codable {
         case pending, live, superseded, failed
         case rolledBack = "rolled-back"
+        /// Was pending when its deploy stopped (crank killed): marked by the next command that takes the lock.
+        case interrupted
     }
 
     public var format = 1

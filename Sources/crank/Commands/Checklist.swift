@@ -38,8 +38,8 @@ extension Crank {
                 } catch .exists {
                     terminal.error("\(relative) already exists; not overwritten", hint: "edit it, or remove it first to start over")
                     throw ExitCode(1)
-                } catch .cannotWrite(let path, let reason) {
-                    terminal.error("cannot write \(path): \(reason)", hint: "check the permissions of deployment/migrations")
+                } catch {
+                    terminal.error(error.message, hint: error.hint)
                     throw ExitCode(1)
                 }
                 if global.json { try terminal.printJSON(["file": relative]) } else { terminal.print("created \(relative)") }

@@ -5,12 +5,19 @@ import Foundation
 extension Crank {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the interpreter, Python modules, executables, GPU and target tools an environment needs.",
-            discussion: "Every miss comes with install hints (apt / brew / pip). Exits 1 when a required dependency is missing.")
+            abstract: "Check the interpreter, Python modules, executables, GPU and target tools an environment needs, and its state files.",
+            discussion: """
+                Every miss comes with install hints (apt / brew / pip). State problems (unreadable records, a wrong live \
+                pointer, torn audit lines, stale locks, pending releases, leftovers of a killed crank, a garbled secret key) \
+                are listed with their fix; --repair applies the fixes it can. Exits 1 when a required dependency is missing \
+                or a state problem remains.
+                """)
 
         @OptionGroup var global: GlobalOptions
 
         @OptionGroup var environment: EnvironmentOptions
+
+        @Flag(help: "Fix the state problems that can be fixed (takes the environment's lock), printing what was done.") var repair = false
 
         func run() async throws {
             let terminal = Terminal()
@@ -20,12 +27,14 @@ extension Crank {
                                           runner: ProcessCommandRunner(), http: URLSessionProbe(),
                                           path: ProcessInfo.processInfo.environment["PATH"])
             let report = await doctor.run()
+            let state = try await DoctorState.run(global: global, environment: environment, effective: effective, repair: repair, terminal: terminal)
             if global.json {
-                try terminal.printJSON(report)
+                try terminal.printJSON(DoctorState.JSON(report: report, state: state))
             } else {
                 DoctorRendering.render(report, on: terminal)
+                DoctorState.render(state, environment: environment.env, on: terminal)
             }
-            if report.hasMissing { throw ExitCode(1) }
+            if report.hasMissing || !state.problems.isEmpty { throw ExitCode(1) }
         }
     }
 }

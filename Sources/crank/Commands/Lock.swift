@@ -17,7 +17,8 @@ extension Crank {
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let holder = try await LockCommand.holder(session)
             if global.json {
-                try terminal.printJSON(["environment": environment.env, "held_by": holder?.description ?? "", "stale": holder.map { $0.isStale ? "yes" : "no" } ?? ""])
+                try terminal.printJSON(["environment": environment.env, "held_by": holder?.description ?? "", "stale": holder.map { $0.isStale ? "yes" : "no" } ?? "",
+                                        "unreadable": holder?.unreadable ?? ""])
             } else {
                 terminal.print(holder.map { "\(environment.env) is locked by \($0.description)\($0.isStale ? " (stale)" : "")" } ?? "\(environment.env) is not locked")
             }
@@ -43,7 +44,8 @@ extension Crank {
                 return
             }
             guard force || holder.isStale else {
-                terminal.error("\(environment.env) is locked by \(holder.description)", hint: "pass --force --reason '…' if that process is certainly gone")
+                terminal.error("\(environment.env) is locked by \(holder.description)",
+                               hint: "pass --force --reason '…' if \(holder.unreadable == nil ? "that process is certainly gone" : "no crank is running")")
                 throw ExitCode(3)
             }
             await session.lock.release(force: true)

@@ -82,6 +82,7 @@ struct ReleaseSession {
         case .missingAPIKey(let name, let env):
             terminal.error("secret \(name) (the Prefect API key) has no value", hint: "export \(name)=… or add it to \(SecretStore.file(for: env))")
         }
+        warnAboutState()
     }
 
     /// Records the environment's target settings for commands that must work when the config
@@ -105,14 +106,16 @@ struct ReleaseSession {
             }
         } catch .held(let holder) {
             terminal.error("environment \(environment) is locked by \(holder.description)",
-                           hint: "wait with --lock-wait 5m, or if it is certainly dead: crank lock release --env \(environment) --force --reason '…'")
+                           hint: holder.unreadable != nil ? "if no crank is running, remove it: crank lock release --env \(environment) --force --reason '…'"
+                               : "wait with --lock-wait 5m, or if it is certainly dead: crank lock release --env \(environment) --force --reason '…'")
             throw ExitCode(3)
-        } catch .cannotWrite(let reason) {
-            terminal.error("cannot take the lock: \(reason)", hint: "check that .crank/state is writable")
+        } catch .cannotWrite(let reason, let hint) {
+            terminal.error("cannot take the lock: \(reason)", hint: hint.isEmpty ? "check that .crank/state is writable" : hint)
             throw ExitCode(1)
         } catch .server(let failure) {
             throw fail(.prefect(failure))
         }
+        try await recoverState()
         do {
             try await recover(restore: restore)
             let result = try await body()

@@ -50,8 +50,8 @@ extension Crank {
             let rows = [["RELEASE", "STATUS", "CREATED", "BY", "VERSION", "REASON"]] + releases.map { release in
                 let why = release.failure.map { "\($0.deployment) \($0.check): \($0.observed) (wanted \($0.threshold))" } ?? release.reason ?? ""
                 return [release.id, release.status.rawValue, formatter.string(from: release.createdAt), "\(release.user)@\(release.host)", release.tag, why]
-            }
-            terminal.print(releases.isEmpty ? "" : TextTable.render(rows))
+            } + session.unreadableHistoryRows()
+            terminal.print(rows.count == 1 ? "" : TextTable.render(rows))
             if releases.isEmpty { terminal.note("no releases in \(environment.env) yet") }
         }
     }

@@ -100,13 +100,14 @@ public struct PrefectLock: EnvironmentLock {
     public func holder() async throws(DeployLock.Failure) -> DeployLock.Holder? {
         let value: JSONValue?
         do { value = try await client.variable(named: name) } catch { throw .server(error) }
-        return value.flatMap { try? PrefectStateStore.decode(DeployLock.Holder.self, from: $0) }
+        guard let value else { return nil }
+        return (try? PrefectStateStore.decode(DeployLock.Holder.self, from: value)) ?? .unknown("variable \(name)", reason: "not a lock record", since: Date())
     }
 
     public func acquire(command: String, wait: TimeInterval) async throws(DeployLock.Failure) -> DeployLock.Holder? {
         let value: JSONValue
-        do { value = try PrefectStateStore.encode(DeployLock.Holder.current(command: command)) } catch { throw .cannotWrite("\(error)") }
-        return try await LockAcquisition.run(wait: wait, tryCreate: { () throws(DeployLock.Failure) -> Bool in
+        do { value = try PrefectStateStore.encode(DeployLock.Holder.current(command: command)) } catch { throw .cannotWrite("\(error)", hint: "") }
+        return try await LockAcquisition.run(wait: wait, location: "variable \(name)", tryCreate: { () throws(DeployLock.Failure) -> Bool in
             do throws(PrefectClient.Failure) {
                 try await client.createVariable(named: name, value: value)
                 return true
