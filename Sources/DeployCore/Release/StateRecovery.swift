@@ -91,3 +91,10 @@ enum Leftovers {
         return partials + temporaries.sorted()
     }
 }
+
+extension StateMaintenance {
+    /// The recorded releases named `ids` (for the engines' recovery after interrupted deploys).
+    public static func releases(store: any StateStore, environment: String, ids: [String]) async throws(ReleaseEngine.Failure) -> [ReleaseRecord] {
+        try await ReleaseLedger(store: store, environment: environment).history().releases.filter { ids.contains($0.id) }
+    }
+}

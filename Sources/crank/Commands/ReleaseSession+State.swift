@@ -17,7 +17,8 @@ extension ReleaseSession {
 
     /// Holding the lock: marks dead pending releases interrupted, re-aligns the live pointer,
     /// removes leftovers of a killed crank; warns about each change.
-    func recoverState() async throws {
+    @discardableResult
+    func recoverState() async throws -> StateRecovery {
         let recovery: StateRecovery
         do {
             recovery = try await StateMaintenance.recover(store: store, files: target == .prefect ? nil : cache, environment: environment,
@@ -27,6 +28,7 @@ extension ReleaseSession {
             throw fail(error)
         }
         for note in recovery.notes { terminal.warning(note) }
+        return recovery
     }
 
     /// `crank history` rows for release records that cannot be read.

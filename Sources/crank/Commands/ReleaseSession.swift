@@ -72,6 +72,7 @@ struct ReleaseSession {
         lock = opened.lock
         engine = opened.engine
         target = opened.kind
+        warnAboutState()
     }
 
     static func report(_ failure: EnvironmentTarget.Failure, on terminal: Terminal) {
@@ -82,7 +83,6 @@ struct ReleaseSession {
         case .missingAPIKey(let name, let env):
             terminal.error("secret \(name) (the Prefect API key) has no value", hint: "export \(name)=… or add it to \(SecretStore.file(for: env))")
         }
-        warnAboutState()
     }
 
     /// Records the environment's target settings for commands that must work when the config
@@ -115,9 +115,9 @@ struct ReleaseSession {
         } catch .server(let failure) {
             throw fail(.prefect(failure))
         }
-        try await recoverState()
+        let recovery = try await recoverState()
         do {
-            try await recover(restore: restore)
+            try await recover(interrupted: restore ? recovery.interrupted : [])
             let result = try await body()
             await lock.release(force: false)
             return result
@@ -127,26 +127,22 @@ struct ReleaseSession {
         }
     }
 
-    /// Marks releases left `pending` by a killed crank as interrupted and lets the engine
-    /// recover; every action is printed as a warning and audited.
-    func recover(restore: Bool) async throws {
-        let interrupted: [ReleaseRecord]
+    /// Lets the engine take back what a killed crank left (orphans) and, for releases whose
+    /// deploy was `interrupted`, put the live release back; every action is a warning and audited.
+    func recover(interrupted ids: [String]) async throws {
         let recovered: [DeploymentResult]
         do throws(ReleaseEngine.Failure) {
-            interrupted = try await ReleaseRecovery.markInterrupted(store: store, environment: environment)
-            recovered = try await engine.recover(after: restore ? interrupted : [])
+            let interrupted = ids.isEmpty ? [] : try await StateMaintenance.releases(store: store, environment: environment, ids: ids)
+            recovered = try await engine.recover(after: interrupted)
         } catch {
             throw fail(error)
-        }
-        for release in interrupted {
-            terminal.warning("release \(release.id) was interrupted (crank was killed mid-\(release.reason == nil ? "deploy" : "deploy: \(release.reason!)")); marked interrupted")
         }
         for result in recovered {
             terminal.warning("recovered \(result.name): \(result.outcome)\(result.detail.map { " (\($0))" } ?? "")")
         }
-        guard !interrupted.isEmpty || !recovered.isEmpty else { return }
-        let summary = interrupted.map { "\($0.id) interrupted" } + recovered.map { "\($0.name) \($0.outcome)" }
-        await audit(command: "recover", arguments: summary, outcome: recovered.contains { $0.outcome.contains("fail") } ? "failed" : "recovered", release: nil)
+        guard !recovered.isEmpty else { return }
+        await audit(command: "recover", arguments: recovered.map { "\($0.name) \($0.outcome)" },
+                    outcome: recovered.contains { $0.outcome.contains("fail") } ? "failed" : "recovered", release: nil)
     }
 
     /// The releases, newest last; from the local copy (with a warning) when the server is unreachable.
