@@ -37,6 +37,9 @@ enum ReleaseRendering {
         case .container:
             let undo = restored ? "the previous release's container serves again" : "the failed container was left in place"
             return "\(undo); the failed container is kept stopped: `\(containerLogs?(failure.deployment) ?? "podman logs")`"
+        case _ where failure.check == "port":
+            let undo = restored ? "the previous release was restored where it could be" : "nothing was started"
+            return "\(undo); stop the process holding the port (crank never stops one it did not start), or change deployments.\(failure.deployment).port"
         default:
             let undo = restored ? "the previous release was restored" : "the failed deployment was left running"
             return "\(undo); see the log in .crank/run/\(outcome.environment)/\(failure.deployment).log"
