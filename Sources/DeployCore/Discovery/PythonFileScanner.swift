@@ -10,11 +10,18 @@ struct PythonFileScanner {
     /// Larger files are reported, not read: no real flow module is this big.
     static let maxFileSize = 64 * 1024 * 1024
 
+    /// Tokens are made and parsed in chunks of about this many (16 bytes each), so a
+    /// large file costs its size plus a few MB, not ~16 bytes per token.
+    static let tokenChunk = 1 << 16
+    /// Buffers grown past this by one large file are released after it.
+    static let keptBufferBytes = 8 * 1_048_576
+
     private var buffer: [UInt8] = []
     private var tokens: [PythonToken] = []
 
     /// Scans the file at `path`; diagnostics and flows name it `displayPath`.
     mutating func scan(path: String, displayPath: String) -> ParsedFile {
+        defer { releaseLargeBuffers() }
         func failure(_ code: Diagnostic.Code, _ message: String, line: Int? = nil, hint: String? = nil) -> ParsedFile {
             ParsedFile(diagnostics: [Diagnostic(file: displayPath, line: line, severity: .error, code: code, message: message, hint: hint)])
         }
@@ -75,9 +82,19 @@ struct PythonFileScanner {
     }
 
     private mutating func parse(_ source: UnsafeBufferPointer<UInt8>, displayPath: String) -> ParsedFile {
+        let empty = SourceView(src: source, tokens: [])
+        var tokenizer = PythonTokenizer(source: source, chunkMinimum: Self.tokenChunk)
+        var parser = FlowParser(view: empty, file: displayPath)
         do {
-            try PythonTokenizer.tokenize(source, into: &tokens)
-            return try FlowParser.parse(SourceView(src: source, tokens: tokens), file: displayPath)
+            var finished = false
+            while !finished {
+                parser.view = empty  // drops its reference, so refilling `tokens` does not copy them
+                finished = try tokenizer.next(into: &tokens)
+                parser.view = SourceView(src: source, tokens: tokens)
+                try parser.run()
+            }
+            parser.view = empty
+            return parser.finish()
         } catch {
             return ParsedFile(diagnostics: [Diagnostic(
                 file: displayPath, line: error.line, severity: .error, code: .syntaxError,
@@ -103,6 +120,11 @@ struct PythonFileScanner {
             // A regular file of the size fstat reported is complete: skip the EOF read.
             if total == expected && got > 0 && expected > 0 { return total }
         }
+    }
+
+    private mutating func releaseLargeBuffers() {
+        if buffer.count > Self.keptBufferBytes { buffer = [] }
+        if tokens.capacity * MemoryLayout<PythonToken>.stride > Self.keptBufferBytes { tokens = [] }
     }
 
     /// Whether `needle` occurs in `bytes` (memchr for the first byte, then compare).
