@@ -5,7 +5,7 @@ import Testing
 
 /// A sparse file of `size` bytes (no disk used) at `path`.
 func sparseFile(_ path: String, size: Int) throws {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try #require(FileHandle(forWritingAtPath: path))
     try handle.truncate(atOffset: UInt64(size))
     try handle.close()
