@@ -68,14 +68,14 @@ extension ConfigIssue {
             self.init(.missingFile, at: nil, file: file, path: "", message: "file does not exist")
         case .notRegular(let kind):
             self.init(.notARegularFile, at: nil, file: file, path: "",
-                      message: "\(file) is \(kind), not a regular file; crank reads a \(what) only from a regular file",
+                      message: "this is \(kind), not a regular file; crank reads a \(what) only from a regular file",
                       hint: "replace it with a regular file (a symlink to one is fine)")
         case .tooLarge(let size):
             self.init(.fileTooLarge, at: nil, file: file, path: "",
                       message: "\(what) is \(size / 1024) KB; the limit is \(limit / 1024) KB",
                       hint: "a \(what) this large is almost certainly not the intended file")
         case .unreadable(let reason):
-            self.init(.unreadableFile, at: nil, file: file, path: "", message: "cannot read \(file): \(reason)",
+            self.init(.unreadableFile, at: nil, file: file, path: "", message: "cannot read file: \(reason)",
                       hint: "check its permissions")
         }
     }

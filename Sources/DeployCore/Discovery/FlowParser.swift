@@ -33,6 +33,25 @@ struct FlowParser {
         return parser.finish()
     }
 
+    /// Tokenizes and parses `source` chunk by chunk (see `PythonTokenizer.next(into:)`), so
+    /// at most about `chunkMinimum` tokens are held at once; `tokens` is the reused buffer.
+    static func parse(
+        _ source: UnsafeBufferPointer<UInt8>, file: String, chunkMinimum: Int, tokens: inout [PythonToken]
+    ) throws(PythonSyntaxError) -> ParsedFile {
+        let empty = SourceView(src: source, tokens: [])
+        var tokenizer = PythonTokenizer(source: source, chunkMinimum: chunkMinimum)
+        var parser = FlowParser(view: empty, file: file)
+        var finished = false
+        while !finished {
+            parser.view = empty  // drops its reference, so refilling `tokens` does not copy them
+            finished = try tokenizer.next(into: &tokens)
+            parser.view = SourceView(src: source, tokens: tokens)
+            try parser.run()
+        }
+        parser.view = empty
+        return parser.finish()
+    }
+
     /// The result, once every chunk has been run.
     mutating func finish() -> ParsedFile {
         result.imports = imports.sorted()

@@ -100,19 +100,8 @@ struct PythonFileScanner {
     }
 
     private mutating func parse(_ source: UnsafeBufferPointer<UInt8>, displayPath: String) -> ParsedFile {
-        let empty = SourceView(src: source, tokens: [])
-        var tokenizer = PythonTokenizer(source: source, chunkMinimum: Self.tokenChunk)
-        var parser = FlowParser(view: empty, file: displayPath)
         do {
-            var finished = false
-            while !finished {
-                parser.view = empty  // drops its reference, so refilling `tokens` does not copy them
-                finished = try tokenizer.next(into: &tokens)
-                parser.view = SourceView(src: source, tokens: tokens)
-                try parser.run()
-            }
-            parser.view = empty
-            return parser.finish()
+            return try FlowParser.parse(source, file: displayPath, chunkMinimum: Self.tokenChunk, tokens: &tokens)
         } catch {
             return ParsedFile(diagnostics: [Diagnostic(
                 file: displayPath, line: error.line, severity: .error, code: .syntaxError,
@@ -126,7 +115,11 @@ struct PythonFileScanner {
         if buffer.count < expected + 1 { buffer = [UInt8](repeating: 0, count: expected + 1) }
         var total = 0
         while true {
-            if total == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            if total == buffer.count {
+                // The file grew while being read: bounded all the same.
+                guard total <= Self.maxFileSize else { errno = EFBIG; return nil }
+                buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+            }
             let capacity = buffer.count - total
             let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + total, capacity) }
             if got < 0 {
