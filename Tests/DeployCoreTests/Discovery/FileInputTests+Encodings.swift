@@ -3,14 +3,8 @@ import Foundation
 import Testing
 @testable import DeployCore
 
-@Suite("Files discovery cannot read are named, never skipped silently")
-struct UnreadableSourceTests {
-    func discover(_ name: String, bytes: [UInt8]) throws -> DiscoveryReport {
-        let tree = try TemporaryTree()
-        try tree.write(name, bytes: bytes)
-        return FlowDiscovery.discover(root: tree.root)
-    }
-
+/// Files discovery cannot read are named, never skipped silently.
+extension FileInputTests {
     @Test("a 'coding: utf-16' declaration on ASCII text is a decode-error, as in Python")
     func declaredUTF16() throws {
         let report = try discover("u16.py", bytes: Array(("# coding: utf-16\n" + simpleFlow).utf8))
