@@ -143,4 +143,22 @@ struct DiscoverBrokenConfigTests {
         #expect(output.stderr.hasPrefix("warning: crank.yaml cannot be read"))
         #expect(output.stderr.contains("hint: `crank validate` lists the errors"))
     }
+
+    @Test("a symlink out of the project root is a warning naming it; --follow-symlinks scans it")
+    func escapingSymlink() throws {
+        let tree = try TemporaryTree([
+            "project/crank.yaml": "project: demo\n",
+            "project/app/flows.py": "from prefect import flow\n@flow\ndef mine(): pass\n",
+            "outside/flows.py": "from prefect import flow\n@flow\ndef theirs(): pass\n",
+        ])
+        try tree.symlink("project/ext", to: tree.path("outside"))
+        let output = try ProcessRunner.crank(["discover", "-C", tree.path("project")])
+        #expect(output.status == 0)
+        #expect(!output.stdout.contains("theirs"))
+        #expect(output.stderr.contains("warning: ext: symlink to \(tree.path("outside")) leaves the project root; not followed [symlink-outside-root]"))
+        let followed = try ProcessRunner.crank(["discover", "--follow-symlinks", "-C", tree.path("project")])
+        #expect(followed.stdout.contains("ext/flows.py:theirs"))
+        try tree.write("project/crank.yaml", "project: demo\nflows: {follow_symlinks: true}\n")
+        #expect(try ProcessRunner.crank(["discover", "-C", tree.path("project")]).stdout.contains("ext/flows.py:theirs"))
+    }
 }

@@ -9,6 +9,8 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case yamlSyntax = "yaml-syntax"
         case fileTooLarge = "file-too-large"
         case missingFile = "missing-file"
+        case notARegularFile = "not-a-regular-file"
+        case unreadableFile = "unreadable-file"
         case unknownKey = "unknown-key"
         case wrongType = "wrong-type"
         case missingKey = "missing-key"

@@ -83,7 +83,9 @@ public struct ConfigLoader: Sendable {
                                           message: "unknown environment '\(environment)' (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))",
                                           hint: "\(suggestion)declare it under `environments:` in \(configFile) or create \(overlayFile)")])
             }
-            if FileManager.default.fileExists(atPath: root + "/" + overlayFile) {
+            // lstat, so a dangling symlink or a FIFO is reported by the loader, not ignored.
+            var info = stat()
+            if lstat(root + "/" + overlayFile, &info) == 0 {
                 switch YAMLFileLoader.load(path: root + "/" + overlayFile, displayPath: overlayFile) {
                 case .failure(let issue): return (nil, [issue])
                 case .success(let overlay?):

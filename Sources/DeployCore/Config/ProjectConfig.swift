@@ -20,6 +20,8 @@ public struct FlowSettings: Equatable, Sendable {
     /// Where discovery looks, relative to the project root (empty: the root).
     public var paths: [String] = []
     public var exclude: [String] = []
+    /// Follow symlinks that leave the project root (bounded; off by default).
+    public var followSymlinks = false
 }
 
 public struct PythonSettings: Equatable, Sendable {

@@ -19,9 +19,10 @@ struct ProjectConfigDecoder {
                                              message: "crank.yaml has no 'project' name", hint: "add `project: my-project` at the top"))
         }
         var config = ProjectConfig(project: projectName ?? "")
-        if let flows = root["flows"], flows.value != .null, reader.map(flows, path: "flows", keys: ["paths", "exclude"]) != nil {
+        if let flows = root["flows"], flows.value != .null, reader.map(flows, path: "flows", keys: ["paths", "exclude", "follow_symlinks"]) != nil {
             config.flows.paths = reader.strings(flows["paths"], path: "flows.paths") ?? []
             config.flows.exclude = reader.strings(flows["exclude"], path: "flows.exclude") ?? []
+            config.flows.followSymlinks = reader.bool(flows["follow_symlinks"], path: "flows.follow_symlinks") ?? false
         }
         if let python = root["python"], python.value != .null, reader.map(python, path: "python", keys: ["interpreter", "requirements"]) != nil {
             config.python.interpreter = reader.string(python["interpreter"], path: "python.interpreter") ?? "python3"

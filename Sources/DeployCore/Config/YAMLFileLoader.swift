@@ -12,22 +12,13 @@ public enum YAMLFileLoader {
     ///   - displayPath: the name used in locations (relative to the project root).
     /// - Returns: the root node (nil for an empty document) or the issue that stops reading.
     public static func load(path: String, displayPath: String) -> Result<ConfigNode?, ConfigIssue> {
-        let fileIssue = { (code: ConfigIssue.Code, message: String, hint: String?) in
-            ConfigIssue(code, at: nil, file: displayPath, path: "", message: message, hint: hint)
+        let data: [UInt8]
+        switch RegularFile.contents(of: path, limit: maxFileSize) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure): return .failure(ConfigIssue(failure, file: displayPath, limit: maxFileSize, what: "config file"))
         }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-            return .failure(fileIssue(.missingFile, "file does not exist", nil))
-        }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maxFileSize else {
-            return .failure(fileIssue(.fileTooLarge, "config file is \(size / 1024) KB; the limit is \(maxFileSize / 1024) KB",
-                                      "a crank config this large is almost certainly not the intended file"))
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(fileIssue(.missingFile, "cannot read file", "check its permissions"))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(fileIssue(.yamlSyntax, "file is not UTF-8 text", "save it as UTF-8"))
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return .failure(ConfigIssue(.yamlSyntax, at: nil, file: displayPath, path: "", message: "file is not UTF-8 text", hint: "save it as UTF-8"))
         }
         return parse(text, displayPath: displayPath)
     }
@@ -65,6 +56,27 @@ public enum YAMLFileLoader {
                                hint: "remove or rename the repeated key (YAML keeps only one of them)")
         default:
             return ConfigIssue(.yamlSyntax, at: nil, file: displayPath, path: "", message: "invalid YAML: \(error)", hint: hint)
+        }
+    }
+}
+
+extension ConfigIssue {
+    /// Why a config or secrets file (`what`) could not be read, naming it and the fix.
+    init(_ failure: RegularFile.Failure, file: String, limit: Int, what: String) {
+        switch failure {
+        case .missing:
+            self.init(.missingFile, at: nil, file: file, path: "", message: "file does not exist")
+        case .notRegular(let kind):
+            self.init(.notARegularFile, at: nil, file: file, path: "",
+                      message: "this is \(kind), not a regular file; crank reads a \(what) only from a regular file",
+                      hint: "replace it with a regular file (a symlink to one is fine)")
+        case .tooLarge(let size):
+            self.init(.fileTooLarge, at: nil, file: file, path: "",
+                      message: "\(what) is \(size / 1024) KB; the limit is \(limit / 1024) KB",
+                      hint: "a \(what) this large is almost certainly not the intended file")
+        case .unreadable(let reason):
+            self.init(.unreadableFile, at: nil, file: file, path: "", message: "cannot read file: \(reason)",
+                      hint: "check its permissions")
         }
     }
 }

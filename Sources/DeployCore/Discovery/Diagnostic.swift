@@ -18,6 +18,10 @@ public struct Diagnostic: Equatable, Hashable, Sendable, Codable {
         case dynamicName = "dynamic-name"
         case duplicateName = "duplicate-name"
         case nestedFlow = "nested-flow"
+        case symlinkOutsideRoot = "symlink-outside-root"
+        case walkLimit = "walk-limit"
+        case pathTooLong = "path-too-long"
+        case unsupportedEncoding = "unsupported-encoding"
     }
 
     /// Path relative to the project root (`/`-separated), or absolute when outside it.

@@ -18,14 +18,18 @@ public enum FlowDiscovery {
     ///   - root: absolute project root; output paths are relative to it.
     ///   - paths: PATH arguments (absolute, or relative to `currentDirectory`); empty means the root.
     ///   - excludes: `--exclude` globs.
+    ///   - followSymlinks: follow symlinks that leave the root and the PATHs (bounded; see `SourceTreeWalker`).
     public static func discover(
         root: String, paths: [String] = [], excludes: [String] = [],
-        currentDirectory: String = FileManager.default.currentDirectoryPath
+        currentDirectory: String = FileManager.default.currentDirectoryPath, followSymlinks: Bool = false
     ) -> DiscoveryReport {
         let root = PathResolver.absolute(root, from: currentDirectory)
-        var walker = SourceTreeWalker(excludes: excludes.map(ExcludePattern.init))
-        for path in paths.isEmpty ? [root] : paths {
-            let absolute = PathResolver.absolute(path, from: currentDirectory)
+        let starts = (paths.isEmpty ? [root] : paths).map { PathResolver.absolute($0, from: currentDirectory) }
+        // Naming a PATH outside the root asks for it; one inside that leads out through a symlink does not.
+        let outside = starts.filter { PathResolver.display($0, root: root).hasPrefix("/") }
+        let boundaries = ([root] + outside).compactMap(SourceTreeWalker.realPath)
+        var walker = SourceTreeWalker(excludes: excludes.map(ExcludePattern.init), followSymlinks: followSymlinks, boundaries: boundaries)
+        for absolute in starts {
             walker.add(path: absolute, displayPath: PathResolver.display(absolute, root: root))
         }
         let parsed = scanConcurrently(walker.files)
@@ -41,7 +45,8 @@ public enum FlowDiscovery {
     public static func discover(for effective: EffectiveConfig) -> DiscoveryReport {
         let root = effective.root
         return discover(root: root, paths: effective.config.flows.paths.map { root + "/" + $0 },
-                        excludes: effective.config.flows.exclude, currentDirectory: root)
+                        excludes: effective.config.flows.exclude, currentDirectory: root,
+                        followSymlinks: effective.config.flows.followSymlinks)
     }
 
     /// Scans files on every core; each worker reuses one scanner (and its buffers).

@@ -15,7 +15,8 @@ struct FlowParser {
         case function
     }
 
-    let view: SourceView
+    /// The tokens of the current chunk (see `PythonTokenizer.next(into:)`).
+    var view: SourceView
     let file: String
     var bindings: [String: ModuleBinding] = [:]
     var scopes: [Scope] = []
@@ -29,20 +30,45 @@ struct FlowParser {
     static func parse(_ view: SourceView, file: String) throws(PythonSyntaxError) -> ParsedFile {
         var parser = FlowParser(view: view, file: file)
         try parser.run()
-        parser.result.imports = parser.imports.sorted()
-        for index in parser.result.flows.indices {
-            parser.result.flows[index].imports = parser.result.imports
+        return parser.finish()
+    }
+
+    /// Tokenizes and parses `source` chunk by chunk (see `PythonTokenizer.next(into:)`), so
+    /// at most about `chunkMinimum` tokens are held at once; `tokens` is the reused buffer.
+    static func parse(
+        _ source: UnsafeBufferPointer<UInt8>, file: String, chunkMinimum: Int, tokens: inout [PythonToken]
+    ) throws(PythonSyntaxError) -> ParsedFile {
+        let empty = SourceView(src: source, tokens: [])
+        var tokenizer = PythonTokenizer(source: source, chunkMinimum: chunkMinimum)
+        var parser = FlowParser(view: empty, file: file)
+        var finished = false
+        while !finished {
+            parser.view = empty  // drops its reference, so refilling `tokens` does not copy them
+            finished = try tokenizer.next(into: &tokens)
+            parser.view = SourceView(src: source, tokens: tokens)
+            try parser.run()
         }
-        return parser.result
+        parser.view = empty
+        return parser.finish()
+    }
+
+    /// The result, once every chunk has been run.
+    mutating func finish() -> ParsedFile {
+        result.imports = imports.sorted()
+        for index in result.flows.indices {
+            result.flows[index].imports = result.imports
+        }
+        return result
     }
 
     var inFunction: Bool { scopes.contains(.function) }
     var atModuleLevel: Bool { scopes.allSatisfy { $0 == .conditional } }
     var isConditional: Bool { scopes.contains(.conditional) }
 
+    /// Parses the current chunk; state (scopes, bindings, results) carries over to the next.
     mutating func run() throws(PythonSyntaxError) {
         var pos = 0
-        while true {
+        while pos < view.tokens.count {
             switch view.kind(pos) {
             case .endMarker:
                 if let decorator = decorators.first {
@@ -63,7 +89,7 @@ struct FlowParser {
                 pos += 1
             default:
                 var end = pos
-                while view.kind(end) != .newline { end += 1 }
+                while view.kind(end) != .newline && view.kind(end) != .endMarker { end += 1 }
                 try statement(pos..<end)
                 pos = end + 1
                 if let block = pendingBlock, view.kind(pos) != .indent {

@@ -21,16 +21,38 @@ public struct PythonTokenizer {
     var indents: [Int] = [0]
     var altIndents: [Int] = [0]
     var lineHasTokens = false
+    var atLineStart = true
+    /// Whether the logical line just started, and the one before it, begin with `@`.
+    var lineIsDecorator = false
+    var previousLineIsDecorator = false
+    /// `next(into:)` returns once it holds this many tokens, at a safe cut (see there).
+    let chunkMinimum: Int
+
+    init(source: UnsafeBufferPointer<UInt8>, chunkMinimum: Int = .max) {
+        src = source
+        count = source.count
+        tokens = []
+        self.chunkMinimum = chunkMinimum
+    }
 
     /// Tokenizes `source` into `tokens` (cleared first; its capacity is reused).
     public static func tokenize(
         _ source: UnsafeBufferPointer<UInt8>, into tokens: inout [PythonToken]
     ) throws(PythonSyntaxError) {
+        var tokenizer = PythonTokenizer(source: source)
+        _ = try tokenizer.next(into: &tokens)
+    }
+
+    /// The next chunk of tokens into `tokens` (cleared first; its capacity is reused), so a
+    /// large file never holds all its tokens at once. A chunk ends only where nothing
+    /// later refers back into it: at the start of a top-level line (no open bracket, every
+    /// block closed) that neither is nor follows a decorator line. Returns true with the
+    /// chunk that ends in the end marker.
+    mutating func next(into tokens: inout [PythonToken]) throws(PythonSyntaxError) -> Bool {
         tokens.removeAll(keepingCapacity: true)
-        var tokenizer = PythonTokenizer(src: source, count: source.count, tokens: [])
-        swap(&tokenizer.tokens, &tokens)
-        defer { swap(&tokenizer.tokens, &tokens) }
-        try tokenizer.run()
+        swap(&self.tokens, &tokens)
+        defer { swap(&self.tokens, &tokens) }
+        return try run()
     }
 
     /// Convenience for tests and small inputs.
@@ -59,12 +81,16 @@ public struct PythonTokenizer {
         tokens.append(PythonToken(kind: kind, start: start, end: end, line: tokenLine ?? line))
     }
 
-    mutating func run() throws(PythonSyntaxError) {
-        var atLineStart = true
+    mutating func run() throws(PythonSyntaxError) -> Bool {
         while true {
             if atLineStart && brackets.isEmpty {
                 guard try processIndentation() else { break }
                 atLineStart = false
+                previousLineIsDecorator = lineIsDecorator
+                lineIsDecorator = src[i] == 0x40  // '@'
+                if tokens.count >= chunkMinimum && indents.count == 1 && !lineIsDecorator && !previousLineIsDecorator {
+                    return false
+                }
             }
             guard i < count else { break }
             let b = src[i]
@@ -103,6 +129,7 @@ public struct PythonTokenizer {
         if lineHasTokens { emit(.newline, count, count) }
         for _ in 1..<indents.count { emit(.dedent, count, count) }
         emit(.endMarker, count, count)
+        return true
     }
 
     /// Measures the indentation of a new line, skipping blank and comment-only lines.

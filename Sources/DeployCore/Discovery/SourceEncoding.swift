@@ -12,6 +12,15 @@ enum SourceEncoding: Equatable {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
+    /// "UTF-16" or "UTF-32" when the bytes start with that encoding's byte-order mark.
+    static func wideByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count >= 2 else { return nil }
+        if bytes.count >= 4, (bytes[0] == 0xFF && bytes[1] == 0xFE && bytes[2] == 0 && bytes[3] == 0)
+            || (bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF) { return "UTF-32" }
+        if (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { return "UTF-16" }
+        return nil
+    }
+
     /// The encoding declared in a `# -*- coding: NAME -*-` comment on the first two lines.
     static func declared(in bytes: UnsafeBufferPointer<UInt8>) -> SourceEncoding {
         var lineStart = 0

@@ -27,18 +27,19 @@ enum SourceTranscoder {
             return .failure(Failure(message: "unknown source encoding '\(name)'", offset: nil))
         }
         defer { iconv_close(converter) }
-        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        // Uninitialized: the 4x worst case is reserved, only what iconv writes is touched.
         var inputLeft = bytes.count
-        var outputLeft = output.count
-        let converted: Int = output.withUnsafeMutableBufferPointer { out in
+        var converted = 0
+        let output = [UInt8](unsafeUninitializedCapacity: bytes.count * 4 + 16) { out, initialized in
+            var outputLeft = out.count
             var inputPointer = UnsafeMutablePointer(mutating: bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).assumingMemoryBound(to: CChar.self) })
             var outputPointer = UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-            return iconv(converter, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
+            converted = iconv(converter, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
+            initialized = out.count - outputLeft
         }
         guard converted != -1, inputLeft == 0 else {
             return .failure(Failure(message: "bytes that are not valid '\(name)'", offset: bytes.count - inputLeft))
         }
-        output.removeLast(outputLeft)
         return .success(output)
     }
 }

@@ -11,45 +11,75 @@ struct SourceFile: Sendable {
 }
 
 /// Lists the `.py` files under the given paths with POSIX directory reads, skipping
-/// hidden and tool directories and `--exclude` globs, following directory symlinks
-/// once each (a symlink loop is reported and cut, never followed forever).
+/// hidden and tool directories and `--exclude` globs. Each real directory is walked once
+/// (a symlink loop is reported and cut). A symlink whose target lies outside the
+/// boundaries (the project root and the PATHs named) is reported, not followed, unless
+/// `followSymlinks`; then the walk below it stays on the target's filesystem and stops
+/// after `outsideBudget` directories.
 struct SourceTreeWalker {
     static let skippedDirectories: Set<String> = [
         ".venv", "venv", "site-packages", "__pycache__", "node_modules", "build", "dist",
     ]
+    static let outsideDirectoryBudget = 10_000
 
     struct DirectoryID: Hashable {
         var device: UInt64
         var inode: UInt64
     }
 
+    /// A walk below a symlink that left the boundaries: where it started, which filesystem.
+    struct Escape {
+        var displayPath: String
+        var device: UInt64
+    }
+
     let excludes: [ExcludePattern]
+    let followSymlinks: Bool
+    /// Real paths (symlinks resolved) that symlinks may point into.
+    let boundaries: [String]
+    /// Directories a followed symlink out of the root may lead through, in all.
+    let outsideBudget: Int
+    var outsideWalked = 0
     var files: [SourceFile] = []
     var diagnostics: [Diagnostic] = []
+    var escape: Escape?
+    var budgetReported = false
     private var visited: Set<DirectoryID> = []
     private var ancestors: [DirectoryID] = []
 
-    init(excludes: [ExcludePattern]) {
+    init(excludes: [ExcludePattern], followSymlinks: Bool = false, boundaries: [String] = [],
+         outsideBudget: Int = Self.outsideDirectoryBudget) {
         self.excludes = excludes
+        self.followSymlinks = followSymlinks
+        self.boundaries = boundaries
+        self.outsideBudget = outsideBudget
     }
 
     /// Adds one explicit PATH: a directory is walked, a file is taken as it is.
     mutating func add(path: String, displayPath: String) {
         var info = stat()
-        guard stat(path, &info) == 0 else {
+        guard path.utf8.count < Int(PATH_MAX), stat(path, &info) == 0 else {
+            if path.utf8.count >= Int(PATH_MAX) || errno == ENAMETOOLONG {
+                return pathTooLong(displayPath, severity: .error)
+            }
             diagnostics.append(Diagnostic(
                 file: displayPath, line: nil, severity: .error, code: .pathNotFound,
                 message: "path does not exist", hint: "check the PATH argument (it is relative to the current directory)"))
             return
         }
+        let target = Self.realPath(path)
+        let leavesRoot = target.map { !isInsideBoundaries($0) } ?? false
+        if leavesRoot && !followSymlinks { return outsideRoot(displayPath, target: target) }
         if (info.st_mode & S_IFMT) == S_IFDIR {
+            escape = leavesRoot ? Escape(displayPath: displayPath, device: UInt64(info.st_dev)) : nil
             walk(directory: path, displayPath: displayPath, info: info)
+            escape = nil
         } else {
             files.append(SourceFile(path: path, displayPath: displayPath))
         }
     }
 
-    private mutating func walk(directory: String, displayPath: String, info: stat) {
+    mutating func walk(directory: String, displayPath: String, info: stat) {
         let id = DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         if ancestors.contains(id) {
             diagnostics.append(Diagnostic(
@@ -57,8 +87,9 @@ struct SourceTreeWalker {
                 message: "symlink loop: this directory contains itself; not followed again"))
             return
         }
-        guard visited.insert(id).inserted else { return }
+        guard visited.insert(id).inserted, withinEscapeBounds(displayPath: displayPath, device: id.device) else { return }
         guard let handle = opendir(directory) else {
+            if errno == ENAMETOOLONG { return pathTooLong(displayPath) }
             diagnostics.append(Diagnostic(
                 file: displayPath, line: nil, severity: .error, code: .unreadableFile,
                 message: "cannot read directory: \(String(cString: strerror(errno)))",
@@ -89,68 +120,40 @@ struct SourceTreeWalker {
         case Int32(DT_DIR):
             guard !isSkipped(directory: name, displayPath: displayPath) else { return }
             var info = stat()
-            guard lstat(path, &info) == 0 else { return }
-            walk(directory: path, displayPath: displayPath, info: info)
-        case Int32(DT_REG):
-            if isPython && !isExcluded(name: name, displayPath: displayPath) {
-                files.append(SourceFile(path: path, displayPath: displayPath))
-            }
-        default:  // symlinks, unknown types, FIFOs, sockets, devices
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                if isPython && !isExcluded(name: name, displayPath: displayPath) {
-                    diagnostics.append(Diagnostic(
-                        file: displayPath, line: nil, severity: .warning, code: .brokenSymlink,
-                        message: "symlink target does not exist; skipped"))
-                }
+            guard path.utf8.count < Int(PATH_MAX), lstat(path, &info) == 0 else {
+                if path.utf8.count >= Int(PATH_MAX) || errno == ENAMETOOLONG { return pathTooLong(displayPath) }
+                diagnostics.append(Diagnostic(
+                    file: displayPath, line: nil, severity: .error, code: .unreadableFile,
+                    message: "cannot read directory: \(String(cString: strerror(errno)))",
+                    hint: "check its permissions, or exclude it with --exclude"))
                 return
             }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                guard !isSkipped(directory: name, displayPath: displayPath) else { return }
-                walk(directory: path, displayPath: displayPath, info: info)
-            case S_IFREG:
-                if isPython && !isExcluded(name: name, displayPath: displayPath) {
-                    files.append(SourceFile(path: path, displayPath: displayPath))
-                }
-            default:
-                if isPython && !isExcluded(name: name, displayPath: displayPath) {
-                    diagnostics.append(Diagnostic(
-                        file: displayPath, line: nil, severity: .warning, code: .notARegularFile,
-                        message: "not a regular file (FIFO, socket or device); skipped"))
-                }
-            }
+            walk(directory: path, displayPath: displayPath, info: info)
+        case Int32(DT_REG):
+            guard isPython && !isExcluded(name: name, displayPath: displayPath) else { return }
+            guard path.utf8.count < Int(PATH_MAX) else { return pathTooLong(displayPath) }
+            files.append(SourceFile(path: path, displayPath: displayPath))
+        default:  // symlinks, unknown types, FIFOs, sockets, devices
+            let wantedAsFile = isPython && !isExcluded(name: name, displayPath: displayPath)
+            let wantedAsDirectory = !isSkipped(directory: name, displayPath: displayPath)
+            guard wantedAsFile || wantedAsDirectory else { return }
+            guard path.utf8.count < Int(PATH_MAX) else { return pathTooLong(displayPath) }
+            visitOther(path: path, displayPath: displayPath, wantedAsFile: wantedAsFile, wantedAsDirectory: wantedAsDirectory)
         }
     }
 
-    private func isSkipped(directory name: String, displayPath: String) -> Bool {
+    func isSkipped(directory name: String, displayPath: String) -> Bool {
         name.hasPrefix(".") || Self.skippedDirectories.contains(name) || isExcluded(name: name, displayPath: displayPath)
     }
 
-    private func isExcluded(name: String, displayPath: String) -> Bool {
+    func isExcluded(name: String, displayPath: String) -> Bool {
         excludes.contains { $0.matches(name: name, path: displayPath) }
     }
-}
 
-/// An `--exclude` glob. With a `/` (or a leading `./`) it matches the path relative to
-/// the project root; without, any file or directory name. A trailing `/` is ignored.
-public struct ExcludePattern: Equatable, Sendable {
-    public let pattern: String
-    let matchesPath: Bool
-
-    public init(_ glob: String) {
-        var trimmed = glob
-        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-        var anchored = false
-        while trimmed.hasPrefix("./") || (trimmed.hasPrefix("/") && trimmed.count > 1) {
-            trimmed.removeFirst(trimmed.hasPrefix("./") ? 2 : 1)
-            anchored = true
-        }
-        pattern = trimmed
-        matchesPath = anchored || trimmed.contains("/")
-    }
-
-    func matches(name: String, path: String) -> Bool {
-        fnmatch(pattern, matchesPath ? path : name, 0) == 0
+    mutating func pathTooLong(_ displayPath: String, severity: Diagnostic.Severity = .warning) {
+        diagnostics.append(Diagnostic(
+            file: displayPath, line: nil, severity: severity, code: .pathTooLong,
+            message: "path is longer than the system allows (\(PATH_MAX) bytes, or a name over \(NAME_MAX)); not scanned",
+            hint: "shorten the directory names or the nesting, or exclude it with --exclude"))
     }
 }

@@ -5,9 +5,10 @@ struct SourceView {
     let src: UnsafeBufferPointer<UInt8>
     let tokens: [PythonToken]
 
+    /// The token's kind; `.endMarker` past the end of a chunk.
     @inline(__always)
     func kind(_ index: Int) -> PythonToken.Kind {
-        tokens[index].kind
+        index < tokens.count ? tokens[index].kind : .endMarker
     }
 
     @inline(__always)

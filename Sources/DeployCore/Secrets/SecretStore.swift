@@ -5,21 +5,37 @@ import Foundation
 /// type except into a deployed process's environment and the `Redactor`.
 public struct SecretStore: Sendable {
     public static func file(for environment: String) -> String { ".crank/secrets/\(environment).env" }
+    /// Larger secrets files are refused, not read.
+    public static let maxFileSize = 1_048_576
 
     private let values: [String: String]
+    /// Why the secrets file could not be read (too large, not a regular file, not UTF-8); nil when
+    /// it was read or does not exist. Validation reports it.
+    public let fileIssue: ConfigIssue?
 
-    public init(values: [String: String]) {
+    public init(values: [String: String], fileIssue: ConfigIssue? = nil) {
         self.values = values
+        self.fileIssue = fileIssue
     }
 
     /// Reads the env file (if any) and overlays the process environment.
     public static func load(root: String, environment: String, processEnvironment: [String: String]) -> SecretStore {
         var values: [String: String] = [:]
-        if let text = try? String(contentsOfFile: root + "/" + file(for: environment), encoding: .utf8) {
-            values = parseEnvFile(text)
+        var issue: ConfigIssue?
+        let relative = file(for: environment)
+        switch RegularFile.contents(of: root + "/" + relative, limit: maxFileSize) {
+        case .success(let bytes):
+            if let text = String(validating: bytes, as: UTF8.self) {
+                values = parseEnvFile(text)
+            } else {
+                issue = ConfigIssue(.invalidValue, at: nil, file: relative, path: "", message: "secrets file is not UTF-8 text",
+                                    hint: "save \(relative) as UTF-8")
+            }
+        case .failure(.missing): break
+        case .failure(let failure): issue = ConfigIssue(failure, file: relative, limit: maxFileSize, what: "secrets file")
         }
         for (key, value) in processEnvironment { values[key] = value }
-        return SecretStore(values: values)
+        return SecretStore(values: values, fileIssue: issue)
     }
 
     /// `KEY=VALUE` lines; `#` comments, blank lines, `export ` prefixes and matching quotes allowed.

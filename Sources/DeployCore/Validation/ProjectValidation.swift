@@ -40,6 +40,6 @@ public enum ProjectValidation {
         let secrets = environment.map { SecretStore.load(root: loader.root, environment: $0, processEnvironment: loader.processEnvironment) }
             ?? SecretStore(values: loader.processEnvironment)
         let validator = ProjectValidator(effective: effective, flows: discovery.flows, secrets: secrets)
-        return loadIssues + discoveryIssues + validator.validate()
+        return loadIssues + discoveryIssues + (secrets.fileIssue.map { [$0] } ?? []) + validator.validate()
     }
 }

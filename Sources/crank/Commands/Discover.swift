@@ -22,6 +22,10 @@ extension Crank {
             valueName: "glob"))
         var excludes: [String] = []
 
+        @Flag(name: .customLong("follow-symlinks"), help: ArgumentHelp(
+            "Follow symlinks that leave the project root (each real directory once, same filesystem, at most 10,000 directories)."))
+        var followSymlinks = false
+
         func run() async throws {
             let root = global.resolvedRoot()
             // With no PATH, crank.yaml's `flows.paths` / `flows.exclude` say where to look.
@@ -35,7 +39,8 @@ extension Crank {
             }
             let report = FlowDiscovery.discover(
                 root: root, paths: paths.isEmpty ? (settings?.paths ?? []).map { root + "/" + $0 } : paths,
-                excludes: excludes + (settings?.exclude ?? []), currentDirectory: global.currentDirectory)
+                excludes: excludes + (settings?.exclude ?? []), currentDirectory: global.currentDirectory,
+                followSymlinks: followSymlinks || settings?.followSymlinks == true)
             if global.json {
                 terminal.printDocument(report)
             } else {
