@@ -14,25 +14,25 @@ struct BrokenConfigTests {
     }
 
     @Test("container target: rollback, status, history, health, stop/start and clean with a broken, then deleted, crank.yaml")
-    func containerTarget() throws {
+    func containerTarget() async throws {
         let fixture = try ContainerProject()
         defer { fixture.cleanUp() }
-        #expect(try fixture.crank(["deploy", "--env", "prod"]).status == 0)
+        #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
         try fixture.commit("v2")
-        #expect(try fixture.crank(["deploy", "--env", "prod"]).status == 0)
+        #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
         #expect(fixture.page() == "v2")
         try Self.breakConfig(fixture.tree)
-        let rollback = try fixture.crank(["rollback", "--env", "prod"])
+        let rollback = try await fixture.run(["rollback", "--env", "prod"])
         #expect(rollback.status == 0, "\(rollback.stderr)")
         #expect(rollback.stderr.contains("warning: crank.yaml cannot be used ("), "\(rollback.stderr)")
         #expect(fixture.page() == "v1")
         for command in [["status"], ["history"], ["health"], ["lock", "status"], ["stop", "--all"], ["start", "--all"]] {
-            let output = try fixture.crank(command + ["--env", "prod"])
+            let output = try await fixture.run(command + ["--env", "prod"])
             #expect(output.status == 0, "\(command): \(output.stderr)")
         }
         #expect(fixture.page() == "v1")
         try FileManager.default.removeItem(atPath: fixture.tree.path("crank.yaml"))
-        let clean = try fixture.crank(["clean", "--env", "prod", "--yes"])
+        let clean = try await fixture.run(["clean", "--env", "prod", "--yes"])
         #expect(clean.status == 0, "\(clean.stderr)")
         let left = try fixture.containers()
         #expect(left.isEmpty, "\(left)")

@@ -13,7 +13,7 @@ struct KilledDeployTests {
     func localTarget() async throws {
         let project = try DeployProject()
         defer { project.cleanUp() }
-        #expect(try project.crank(["deploy", "--env", "dev"]).status == 0)
+        #expect(try await project.run(["deploy", "--env", "dev"]).status == 0)
         var random = SeededRandom(seed: UInt64(ProcessInfo.processInfo.environment["CRANK_CHAOS_SEED"] ?? "") ?? 0xC0FFEE)
         for round in 1...Self.kills {
             let delay = Double(random.next() % 1500) / 1000
@@ -26,7 +26,7 @@ struct KilledDeployTests {
 
             // status is true: it names every process crank runs for the environment, no other.
             let running = ProjectProcesses.list(root: project.tree.root)
-            let status = try project.crank(["status", "--env", "dev", "--json"])
+            let status = try await project.run(["status", "--env", "dev", "--json"])
             let reported = try #require(try status.jsonObject()["deployments"] as? [[String: Any]], "\(context)")
             let reportedPIDs = Set(reported.filter { $0["state"] as? String == "running" }.compactMap { ($0["pid"] as? NSNumber)?.int32Value })
             let stillRunning = Set(ProjectProcesses.list(root: project.tree.root).map(\.pid))
@@ -34,14 +34,14 @@ struct KilledDeployTests {
             #expect(Set(running.map(\.pid)).intersection(stillRunning).isSubset(of: reportedPIDs), "\(context): status \(reported), running \(running)")
 
             // The next command recovers and deploys.
-            let next = try project.crank(["deploy", "--env", "dev"], ["VERSION": "after\(round)"])
+            let next = try await project.run(["deploy", "--env", "dev"], ["VERSION": "after\(round)"])
             #expect(next.status == 0, "\(context): \(next.stderr)")
             #expect(project.version(project.web) == "after\(round)", "\(context)")
             #expect(project.version(project.worker) == "after\(round)", "\(context)")
             let left = ProjectProcesses.wait(root: project.tree.root) { $0.count == 2 }
             #expect(left.count == 2, "\(context): orphans left: \(left)")
-            try expectConsistentHistory(project.history(), context)
-            let after = try project.crank(["status", "--env", "dev"], ["VERSION": "after\(round)"])
+            try expectConsistentHistory(await project.runHistory(), context)
+            let after = try await project.run(["status", "--env", "dev"], ["VERSION": "after\(round)"])
             #expect(after.status == 0, "\(context): \(after.stdout)\(after.stderr)")
         }
     }
@@ -51,7 +51,7 @@ struct KilledDeployTests {
         for strategy in ["recreate", "blue-green"] {
             let fixture = try ContainerProject(strategy: strategy)
             defer { fixture.cleanUp() }
-            #expect(try fixture.crank(["deploy", "--env", "prod"]).status == 0)
+            #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
             var random = SeededRandom(seed: 0xBEEF)
             for round in 1...(Self.kills / 2) {
                 let delay = Double(random.next() % 2500) / 1000
@@ -63,13 +63,13 @@ struct KilledDeployTests {
                 process.waitUntilExit()
 
                 try fixture.commit("after\(round)")
-                let next = try fixture.crank(["deploy", "--env", "prod"])
+                let next = try await fixture.run(["deploy", "--env", "prod"])
                 #expect(next.status == 0, "\(context): \(next.stderr)")
                 #expect(fixture.page() == "after\(round)", "\(context)")
                 let containers = try fixture.containers()
                 #expect(containers.filter { $0.hasSuffix(" running") }.count == 1, "\(context): \(containers)")
                 try expectConsistentHistory(fixture.history(), context)
-                let status = try fixture.crank(["status", "--env", "prod"])
+                let status = try await fixture.run(["status", "--env", "prod"])
                 #expect(status.status == 0, "\(context): \(status.stdout)\(status.stderr)")
             }
         }
@@ -104,6 +104,11 @@ struct SeededRandom {
 }
 
 extension ContainerProject {
+    /// `crank …` on its own thread (see DeployProject.run).
+    func run(_ arguments: [String], _ environment: [String: String] = [:]) async throws -> ProcessOutput {
+        try await ProcessRunner.offPool { try self.crank(arguments, environment) }
+    }
+
     /// `crank ARGS -C root` in the background (the caller kills or waits for it).
     func spawn(_ arguments: [String]) throws -> Process {
         let process = Process()
