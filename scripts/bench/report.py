@@ -275,8 +275,10 @@ def main():
     ]
     lines += [f"- {key}: {value}" for key, value in versions.items()]
     lines.append("")
+    # Sections measured by hand (no script of this run re-measures them) are carried over.
+    kept = kept_sections(args.out, ["## Discovery of one large file"])
     with open(args.out, "w") as handle:
-        handle.write("\n".join(lines))
+        handle.write("\n".join(lines) + ("\n" + kept if kept else ""))
 
     # The same summary on stdout.
     print()
@@ -456,6 +458,20 @@ def prefect_register_section(data, invoked_by, crank_version):
         "",
     ]
     return "\n".join(lines)
+
+
+def kept_sections(path, headings):
+    """The sections of `path` whose `## ` heading starts with one of `headings`, in file order."""
+    if not os.path.exists(path):
+        return ""
+    lines = open(path).read().split("\n")
+    kept, keeping = [], False
+    for line in lines:
+        if line.startswith("## "):
+            keeping = any(line.startswith(heading) for heading in headings)
+        if keeping:
+            kept.append(line)
+    return "\n".join(kept).rstrip("\n") + "\n" if kept else ""
 
 
 def splice_section(path, section, heading=PREFECT_SECTION):
