@@ -100,6 +100,8 @@ public struct ReleaseEngine: Sendable {
         do {
             try SourceSnapshot.create(root: root, environment: environment, release: id)
         } catch {
+            // Nothing was started: the release failed, it is not left pending.
+            await ledger.fail(record, HealthFailure(deployment: "-", check: "snapshot", observed: "\(error)", threshold: "the release directory is written"))
             throw .state("cannot record release \(id): \(error)")
         }
         let directory = SourceSnapshot.directory(root: root, environment: environment, release: id)
