@@ -12,7 +12,7 @@ public enum RawHTTP {
         public var error: String?
     }
 
-    public static func get(port: Int, timeout: Int = 10) -> Answer {
+    public static func get(address host: String = "127.0.0.1", port: Int, timeout: Int = 10) -> Answer {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return Answer(error: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -22,12 +22,12 @@ public enum RawHTTP {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return Answer(error: "connect: \(String(cString: strerror(errno)))") }
-        let request = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array("GET / HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n".utf8)
         guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else {
             return Answer(error: "send: \(String(cString: strerror(errno)))")
         }

@@ -27,8 +27,10 @@ public struct HealthGate: Sendable {
     /// Checks `spec.health` (a rendered health object) for `deployment`; `alive` says whether
     /// the process still runs (a crash fails the gate at once); `serving`, asked once a probe
     /// passes, says why the answer did not come from the started process (nil: it did).
-    public func wait(deployment: String, health: JSONValue, port: Int?, directory: String,
-                     alive: @Sendable () -> Bool, serving: (@Sendable () -> String?)? = nil) async -> HealthFailure? {
+    /// `address`: where the port is probed (127.0.0.1, or a remote host's address).
+    public func wait(deployment: String, health: JSONValue, port: Int?, address: String = "127.0.0.1", directory: String,
+                     alive: @Sendable () -> Bool, serving: (@Sendable () -> String?)? = nil,
+                     exec: (@Sendable ([String]) -> CommandResult)? = nil) async -> HealthFailure? {
         guard case .object(let check) = health else {
             // No health check: the process must still be running a moment after start.
             try? await Task.sleep(nanoseconds: 500_000_000)
@@ -48,7 +50,7 @@ public struct HealthGate: Sendable {
                 }
                 lastAlive = Date()
             }
-            switch await probe(kind: kind, check: check, port: port, directory: directory) {
+            switch await probe(kind: kind, check: check, port: port, address: address, directory: directory, exec: exec) {
             case .success:
                 guard lastAlive.timeIntervalSinceNow > -pollInterval || alive() else {
                     return HealthFailure(deployment: deployment, check: kind, observed: "process exited (something else answered)", threshold: "running and healthy")
@@ -56,7 +58,7 @@ public struct HealthGate: Sendable {
                 if kind != "exec", let stranger = serving?() {
                     return HealthFailure(deployment: deployment, check: kind, observed: stranger, threshold: "answered by the started process")
                 }
-                if kind == "http", let failure = await latency(deployment: deployment, check: check, port: port) { return failure }
+                if kind == "http", let failure = await latency(deployment: deployment, check: check, port: port, address: address) { return failure }
                 return nil
             case .failure(let observed):
                 last = observed.reason
@@ -68,18 +70,20 @@ public struct HealthGate: Sendable {
 
     struct Observation: Error { var reason: String }
 
-    func probe(kind: String, check: [String: JSONValue], port: Int?, directory: String) async -> Result<Void, Observation> {
+    /// `exec`: runs an `exec:` check somewhere else (a remote host); default: here, in `directory`.
+    func probe(kind: String, check: [String: JSONValue], port: Int?, address: String = "127.0.0.1", directory: String,
+               exec: (@Sendable ([String]) -> CommandResult)? = nil) async -> Result<Void, Observation> {
         switch kind {
         case "exec":
             guard case .array(let items)? = check["exec"] else { return .failure(Observation(reason: "no command")) }
             let argv = items.compactMap { if case .string(let v) = $0 { return v } else { return nil } }
-            let result = runner.run(ShellCommand(argv[0], Array(argv.dropFirst()), workingDirectory: directory), timeout: 10)
+            let result = exec?(argv) ?? runner.run(ShellCommand(argv[0], Array(argv.dropFirst()), workingDirectory: directory), timeout: 10)
             return result.status == 0 ? .success(()) : .failure(Observation(reason: "exit \(result.status)"))
         case "tcp":
             guard let port else { return .failure(Observation(reason: "no port")) }
-            return Self.tcpOpen(port: port) ? .success(()) : .failure(Observation(reason: "port \(port) closed"))
+            return Self.tcpOpen(port: port, address: address) ? .success(()) : .failure(Observation(reason: "port \(port) closed"))
         default:
-            guard let port, let url = url(check: check, port: port) else { return .failure(Observation(reason: "no port")) }
+            guard let port, let url = url(check: check, port: port, address: address) else { return .failure(Observation(reason: "no port")) }
             guard let (status, body, _) = await http.get(url, timeout: 2) else { return .failure(Observation(reason: "no answer")) }
             if case .int(let expected)? = check["status"] {
                 if status != expected { return .failure(Observation(reason: "HTTP \(status)")) }
@@ -94,9 +98,9 @@ public struct HealthGate: Sendable {
     }
 
     /// `samples` timed requests; their 95th-percentile latency must stay under `p95_ms`.
-    func latency(deployment: String, check: [String: JSONValue], port: Int?) async -> HealthFailure? {
+    func latency(deployment: String, check: [String: JSONValue], port: Int?, address: String = "127.0.0.1") async -> HealthFailure? {
         guard case .int(let samples)? = check["samples"], samples > 1, case .int(let limit)? = check["p95_ms"],
-              let port, let url = url(check: check, port: port) else { return nil }
+              let port, let url = url(check: check, port: port, address: address) else { return nil }
         var times: [Double] = []
         for _ in 0..<samples {
             guard let (status, _, seconds) = await http.get(url, timeout: 5), (200..<300).contains(status) else {
@@ -110,9 +114,10 @@ public struct HealthGate: Sendable {
             : HealthFailure(deployment: deployment, check: "http-latency", observed: String(format: "p95 %.1f ms", p95), threshold: "p95 ≤ \(limit) ms")
     }
 
-    func url(check: [String: JSONValue], port: Int) -> URL? {
+    func url(check: [String: JSONValue], port: Int, address: String = "127.0.0.1") -> URL? {
         let path = check["path"].flatMap { if case .string(let v) = $0 { return v } else { return nil } } ?? "/health"
-        return URL(string: "http://127.0.0.1:\(port)\(path.hasPrefix("/") ? path : "/" + path)")
+        let host = address.contains(":") ? "[\(address)]" : address
+        return URL(string: "http://\(host):\(port)\(path.hasPrefix("/") ? path : "/" + path)")
     }
 
     func expectation(kind: String, check: [String: JSONValue], timeout: Double) -> String {
@@ -125,14 +130,14 @@ public struct HealthGate: Sendable {
         }
     }
 
-    static func tcpOpen(port: Int) -> Bool {
+    static func tcpOpen(port: Int, address host: String = "127.0.0.1") -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }

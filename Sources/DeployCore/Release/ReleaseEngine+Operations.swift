@@ -11,8 +11,10 @@ public struct DeploymentStatus: Equatable, Sendable, Codable {
     @Nullable public var health: String?
     /// Why what runs differs from the live release, if it does.
     @Nullable public var drift: String?
+    /// The host it runs on (environments with `hosts:`); nil on this machine.
+    @Nullable public var host: String?
 
-    enum CodingKeys: String, CodingKey { case name, state, pid, port, uptimeSeconds = "uptime_seconds", health, drift }
+    enum CodingKeys: String, CodingKey { case name, state, pid, port, uptimeSeconds = "uptime_seconds", health, drift, host }
 }
 
 public struct EnvironmentStatus: Equatable, Sendable, Codable {

@@ -24,11 +24,12 @@ extension Crank {
                     rows = [["DEPLOYMENT", "SCHEDULES", "WORKER", "DRIFT"]]
                     rows += status.deployments.map { [$0.name, $0.state, $0.health ?? "-", $0.drift ?? "-"] }
                 } else {
-                    rows = [["DEPLOYMENT", "STATE", "PID", "PORT", "UPTIME", "HEALTH", "DRIFT"]]
+                    let hosts = status.deployments.contains { $0.host != nil }
+                    rows = [["DEPLOYMENT"] + (hosts ? ["HOST"] : []) + ["STATE", "PID", "PORT", "UPTIME", "HEALTH", "DRIFT"]]
                     rows += status.deployments.map { deployment -> [String] in
                         let uptime = deployment.uptimeSeconds.map { "\($0)s" } ?? "-"
-                        return [deployment.name, deployment.state, deployment.pid.map(String.init) ?? "-", deployment.port.map(String.init) ?? "-",
-                                uptime, deployment.health ?? "-", deployment.drift ?? "-"]
+                        return [deployment.name] + (hosts ? [deployment.host ?? "-"] : []) + [deployment.state, deployment.pid.map(String.init) ?? "-",
+                                deployment.port.map(String.init) ?? "-", uptime, deployment.health ?? "-", deployment.drift ?? "-"]
                     }
                 }
                 terminal.print(TextTable.render(rows))
@@ -72,7 +73,9 @@ extension Crank {
                 try AtomicFile.write(Data(xml.utf8), to: PathResolver.absolute(junit, from: global.currentDirectory))
             }
             if global.json { try terminal.printJSON(status) } else {
-                terminal.print(TextTable.render([["DEPLOYMENT", "STATE", "HEALTH"]] + checked.map { [$0.name, $0.state, $0.health ?? ($0.state == "running" ? "no check" : "-")] }))
+                terminal.print(TextTable.render([["DEPLOYMENT", "STATE", "HEALTH"]] + checked.map {
+                    [$0.name + ($0.host.map { "@\($0)" } ?? ""), $0.state, $0.health ?? ($0.state == "running" ? "no check" : "-")]
+                }))
             }
             if checked.contains(where: { $0.drift != nil || $0.health?.hasPrefix("failing") == true }) { throw ExitCode(1) }
         }

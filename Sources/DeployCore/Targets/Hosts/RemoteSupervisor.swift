@@ -1,0 +1,108 @@
+import Foundation
+
+/// crank's supervisor on a remote host: a POSIX sh program sent with every call (`sh -c
+/// SCRIPT crank-remote VERB ARGS…`), so nothing has to be installed on the host and its
+/// version always matches crank's. The same model as the local target: a process in its own
+/// session, environment from a 0600 file that is deleted once read (never argv), output
+/// appended to a log, a record `<root>/run/<env>/<name>` of `pid start-ticks release port`.
+/// Arguments arrive as positional parameters and are never evaluated.
+public enum RemoteSupervisor {
+    static let script = #"""
+    set -u
+    verb=$1; shift
+    ticks() { [ -r "/proc/$1/stat" ] || return 1; sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+    alive() {
+      [ -d "/proc/$1" ] || return 1
+      state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+      [ "$state" != Z ] || return 1
+      [ "$(ticks "$1")" = "$2" ]
+    }
+    case $verb in
+    start)
+      root=$1 env=$2 name=$3 release=$4 port=$5 dir=$6 envfile=$7; shift 7
+      mkdir -p "$root/run/$env" && chmod 700 "$root/run" || exit 120
+      log="$root/run/$env/$name.log"
+      cd / || exit 120
+      setsid env -i PATH="$PATH" HOME="${HOME:-/}" LANG="${LANG:-C.UTF-8}" USER="${USER:-}" LOGNAME="${LOGNAME:-}" /bin/sh -c 'set -a; . "$1"; set +a; rm -f "$1"; cd "$2" || exit 127; shift 2; exec "$@"' sh "$envfile" "$dir" "$@" >>"$log" 2>&1 </dev/null &
+      pid=$!
+      t=$(ticks "$pid") || t=0
+      printf '%s %s %s %s\n' "$pid" "$t" "$release" "$port" >"$root/run/$env/.$name.tmp" && mv "$root/run/$env/.$name.tmp" "$root/run/$env/$name"
+      printf '%s %s\n' "$pid" "$t"
+      ;;
+    alive)
+      alive "$1" "$2"
+      ;;
+    stop)
+      pid=$1 t=$2 grace=$3 record=${4:-}
+      if alive "$pid" "$t"; then
+        kill -TERM -"$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null
+        i=0
+        while alive "$pid" "$t" && [ "$i" -lt "$((grace * 10))" ]; do sleep 0.1; i=$((i + 1)); done
+        if alive "$pid" "$t"; then kill -KILL -"$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null; sleep 0.2; fi
+      fi
+      if alive "$pid" "$t"; then exit 1; fi
+      [ -z "$record" ] || rm -f "$record"
+      ;;
+    list)
+      root=$1 env=$2
+      for f in "$root/run/$env"/*; do
+        [ -f "$f" ] || continue
+        case $f in *.log) continue ;; esac
+        read -r pid t release port <"$f" || continue
+        if alive "$pid" "$t"; then state=running; else state=exited; fi
+        printf '%s %s %s %s %s %s\n' "${f##*/}" "$pid" "$t" "$release" "$port" "$state"
+      done
+      ;;
+    has)
+      [ -d "$1" ]
+      ;;
+    prune)
+      dir=$1; shift
+      for keep in "$@"; do :; done
+      for release in "$dir"/*; do
+        [ -d "$release" ] || continue
+        found=no
+        for keep in "$@"; do [ "${release##*/}" = "$keep" ] && found=yes; done
+        [ "$found" = yes ] || rm -rf "$release"
+      done
+      ;;
+    tail)
+      tail -n "$2" "$1" 2>/dev/null
+      ;;
+    *)
+      echo "crank-remote: unknown verb $verb" >&2; exit 2
+      ;;
+    esac
+    """#
+
+    /// The argv (remote side) of one supervisor call.
+    public static func call(_ verb: String, _ arguments: [String]) -> [String] {
+        ["/bin/sh", "-c", script, "crank-remote", verb] + arguments
+    }
+
+    /// One line of `list`.
+    public struct Entry: Equatable, Sendable {
+        public var deployment: String
+        public var pid: Int32
+        public var startTicks: String
+        public var release: String
+        public var port: Int?
+        public var running: Bool
+    }
+
+    static func parseList(_ output: String) -> [Entry] {
+        output.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count == 6, let pid = Int32(fields[1]) else { return nil }
+            return Entry(deployment: fields[0], pid: pid, startTicks: fields[2], release: fields[3], port: Int(fields[4]), running: fields[5] == "running")
+        }
+    }
+
+    /// An env file the remote `sh` sources: every value single-quoted.
+    static func environmentFile(_ values: [String: String]) -> Data {
+        let lines = values.sorted { $0.key < $1.key }.map { key, value in
+            "\(key)='\(value.replacingOccurrences(of: "'", with: "'\\''"))'"
+        }
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
+}
