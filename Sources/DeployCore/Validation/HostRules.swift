@@ -52,7 +52,7 @@ extension ProjectValidator {
         }
         if let file = spec.ssh.knownHosts, !FileManager.default.fileExists(atPath: file) {
             let path = written("known_hosts", file)
-            let byPort = Dictionary(grouping: spec.hosts) { $0.port ?? 22 }
+            let byPort = Dictionary(grouping: spec.hosts.filter { TextRules.isHostAddress($0.address) }) { $0.port ?? 22 }  // never suggest running a bad address
             let scans = byPort.keys.sorted().map { port in
                 "ssh-keyscan -p \(port) \(byPort[port]!.map(\.address).joined(separator: " ")) >> \(path)"
             }

@@ -235,6 +235,15 @@ struct HostsConfigTests {
         #expect(issues[0].line == 14)
     }
 
+    @Test("the ssh-keyscan fix never includes an address that failed its check")
+    func keyscanSkipsBadAddress() throws {
+        let yaml = hostsProject.patched("address: 10.0.0.12,", with: "address: \"-oProxyCommand=sh\",")
+        let issues = try ConfigFixture(yaml, overlays: ["prod": hostsOverlay], files: ["keys/id_ed25519": "k"]).issues(env: "prod")
+        #expect(codesAndPaths(issues) == ["invalid-value environments.prod.hosts.web-2.address", "missing-file environments.prod.ssh.known_hosts"])
+        #expect(issues[1].hint?.contains("ssh-keyscan -p 22 10.0.0.11 10.0.0.21 >> deployment/known_hosts`") == true)
+        #expect(issues[1].hint?.contains("ProxyCommand") == false)
+    }
+
     @Test("identity_secret: not with identity_file, an environment variable name, and it needs a value")
     func identitySecret() throws {
         let both = hostsProject.patched("identity_file: keys/id_ed25519", with: "identity_file: keys/id_ed25519\n      identity_secret: DEPLOY_KEY")
