@@ -129,3 +129,41 @@ struct ConfigCommandsTests {
         }
     }
 }
+
+/// Hosts and roles through the built binary.
+extension ConfigCommandsTests {
+    static let hostsYAML = """
+        project: demo
+        environments:
+          prod:
+            target: local
+            hosts:
+              web-1: {address: 10.0.0.11}
+              web-2: {address: 10.0.0.12, port: 2222}
+            roles:
+              web: [web-1, web-2]
+        deployments:
+          api: {command: [python3, api.py], port: 8080, role: wbe}
+
+        """
+
+    @Test("validate reports a deployment on an unknown role with its key path and exits 1")
+    func validateUnknownRole() throws {
+        let tree = try TemporaryTree(["crank.yaml": Self.hostsYAML])
+        let output = try ProcessRunner.crank(["validate", "--env", "prod", "-C", tree.root])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("error: crank.yaml:11:55: deployments.api.role: "), "\(output.stderr)")
+        #expect(output.stderr.contains("[unknown-role]\nhint: did you mean 'web'?"), "\(output.stderr)")
+    }
+
+    @Test("config shows hosts and roles with the file and line of each value")
+    func configHosts() throws {
+        let tree = try TemporaryTree(["crank.yaml": Self.hostsYAML.replacingOccurrences(of: "role: wbe", with: "role: web")])
+        let output = try ProcessRunner.crank(["config", "--env", "prod", "-C", tree.root])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(lines.contains("environments.prod.hosts.web-2.port = 2222 # crank.yaml:7"), "\(output.stdout)")
+        #expect(lines.contains("environments.prod.roles.web[1] = \"web-2\" # crank.yaml:9"))
+        #expect(lines.contains("deployments.api.role = \"web\" # crank.yaml:11"))
+    }
+}

@@ -37,6 +37,9 @@ public struct DeploymentRenderer {
             })),
             "description": deployment.description.map(JSONValue.string) ?? .null,
         ]
+        if let environment = inputs.environment, environment.hasHosts {
+            spec["hosts"] = .array(environment.hosts(for: deployment).map(Self.host))  // absent without hosts: hashes stay as they were
+        }
         if deployment.kind == .container {
             spec["image"] = .string(try ImageReference.forDeployment(deployment.name, inputs: inputs))
             spec["base_image"] = .string(try ImageReference.validatedBase(for: deployment.name, inputs: inputs))
@@ -93,6 +96,13 @@ public struct DeploymentRenderer {
         if let exec = check.exec { object["exec"] = .array(exec.map(JSONValue.string)) }
         if check.samples > 1 { object["samples"] = .int(check.samples) }
         if let p95 = check.p95Milliseconds { object["p95_ms"] = .int(p95) }
+        return .object(object)
+    }
+
+    static func host(_ host: HostSpec) -> JSONValue {
+        var object: [String: JSONValue] = ["name": .string(host.name), "address": .string(host.address), "root": .string(host.root)]
+        if let port = host.port { object["port"] = .int(port) }
+        if let user = host.user { object["user"] = .string(user) }
         return .object(object)
     }
 

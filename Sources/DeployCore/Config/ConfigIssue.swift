@@ -33,6 +33,12 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case missingSecret = "missing-secret"
         case secretPlacement = "secret-placement"
         case flowFile = "flow-file"
+        case unknownHost = "unknown-host"
+        case unknownRole = "unknown-role"
+        /// A service in an environment with hosts that is on none of them.
+        case missingPlacement = "missing-placement"
+        /// `role:`/`hosts:` where they cannot apply: a flow, or an environment without hosts.
+        case invalidPlacement = "invalid-placement"
     }
 
     public var file: String

@@ -100,6 +100,8 @@ public struct ConfigLoader: Sendable {
         let (templated, templateIssues) = TemplateResolver.apply(to: expanded)
         issues += templateIssues
         var decoder = ProjectConfigDecoder()
+        decoder.root = root
+        decoder.home = processEnvironment["HOME"] ?? NSHomeDirectory()
         let config = decoder.decode(templated)
         issues += decoder.reader.issues
         if let environment, let config, config.environment(environment) == nil, !issues.contains(where: { $0.path.hasPrefix("environments.\(environment)") }) {

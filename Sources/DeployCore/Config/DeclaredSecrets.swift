@@ -1,7 +1,7 @@
-/// Which variables are secrets: every name a `secrets:` list (of a deployment or a template)
-/// or an `environments.<env>.prefect.api_key_secret` gives, in crank.yaml or in any overlay —
-/// project-wide, so an environment that drops a deployment still knows its secret's name.
-/// Nothing else is guessed from a name's spelling.
+/// Which variables are secrets: every name a `secrets:` list (of a deployment or a template),
+/// an `environments.<env>.prefect.api_key_secret` or an `environments.<env>.ssh.identity_secret`
+/// gives, in crank.yaml or in any overlay — project-wide, so an environment that drops a
+/// deployment still knows its secret's name. Nothing else is guessed from a name's spelling.
 extension ConfigLoader {
     func declaredSecrets(base: ConfigNode) -> Set<String> {
         var trees = [base]
@@ -21,6 +21,7 @@ extension ConfigLoader {
         }
         for entry in tree["environments"]?.entries ?? [] {
             if let name = entry.value["prefect"]?["api_key_secret"]?.string { names.append(name) }
+            if let name = entry.value["ssh"]?["identity_secret"]?.string { names.append(name) }
         }
         return names
     }

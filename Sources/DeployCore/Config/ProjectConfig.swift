@@ -85,6 +85,11 @@ public struct EnvironmentSpec: Equatable, Sendable {
     public var keepReleases = 10
     /// Extra environment variables for every deployment in this environment.
     public var env: [String: String] = [:]
+    /// The machines this environment runs on (none: this machine), in config order.
+    public var hosts: [HostSpec] = []
+    /// Role name → host names; a deployment's `role:` places it on them.
+    public var roles: [String: [String]] = [:]
+    public var ssh = SSHSettings()
 
     public init(name: String, target: TargetKind) {
         self.name = name
@@ -115,6 +120,9 @@ public struct DeploymentSpec: Equatable, Sendable {
     /// Container deployments: the engine's restart policy and resource limits.
     public var restart = RestartPolicy.unlessStopped
     public var resources = ResourceLimits()
+    /// Where it runs in an environment with hosts: a role's hosts plus these (see `hosts(for:)`).
+    public var role: String?
+    public var hosts: [String] = []
 
     public init(name: String) {
         self.name = name

@@ -4,11 +4,16 @@ struct ProjectConfigDecoder {
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
-        "restart", "resources",
+        "restart", "resources", "role", "hosts",
     ]
-    static let environmentKeys = ["target", "prefect", "container", "env", "keep_releases"]
+    static let environmentKeys = ["target", "prefect", "container", "env", "keep_releases", "hosts", "roles", "ssh"]
 
     var reader = ConfigReader()
+    /// The project root and home directory that relative and `~/` paths (ssh files) resolve against.
+    var root = ""
+    var home = ""
+    /// The project's name, for a host's default `root`.
+    var project = ""
 
     mutating func decode(_ tree: ConfigNode) -> ProjectConfig? {
         guard let root = reader.map(tree, path: "", keys: Self.topKeys) else { return nil }
@@ -19,6 +24,7 @@ struct ProjectConfigDecoder {
                                              message: "crank.yaml has no 'project' name", hint: "add `project: my-project` at the top"))
         }
         var config = ProjectConfig(project: projectName ?? "")
+        project = config.project
         if let flows = root["flows"], flows.value != .null, reader.map(flows, path: "flows", keys: ["paths", "exclude", "follow_symlinks"]) != nil {
             config.flows.paths = reader.strings(flows["paths"], path: "flows.paths") ?? []
             config.flows.exclude = reader.strings(flows["exclude"], path: "flows.exclude") ?? []
@@ -110,6 +116,8 @@ struct ProjectConfigDecoder {
             spec.resources.cpus = reader.limit(resources["cpus"], path: key("resources.cpus"), pattern: .cpus)
             spec.resources.memory = reader.limit(resources["memory"], path: key("resources.memory"), pattern: .memory)
         }
+        spec.role = reader.string(node["role"], path: key("role"))
+        spec.hosts = reader.strings(node["hosts"], path: key("hosts")) ?? []
         return spec
     }
 
@@ -149,6 +157,7 @@ struct ProjectConfigDecoder {
         }
         spec.env = reader.stringMap(node["env"], path: path + ".env") ?? [:]
         spec.keepReleases = reader.int(node["keep_releases"], path: path + ".keep_releases", range: 1...100_000) ?? spec.keepReleases
+        decodeHosts(node, path: path, into: &spec)
         return spec
     }
 }

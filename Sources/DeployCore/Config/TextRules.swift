@@ -50,6 +50,23 @@ public enum TextRules {
         !text.isEmpty && text.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || "_.-".unicodeScalars.contains($0) }
     }
 
+    /// A host's address as ssh and HTTP get it: an IPv4/IPv6 address (no brackets) or a DNS name,
+    /// `[A-Za-z0-9.:_-]+`, not starting with `-` (ssh would read it as an option).
+    public static func isHostAddress(_ text: String) -> Bool {
+        !text.isEmpty && !text.hasPrefix("-") && text.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || ".:_-".unicodeScalars.contains($0) }
+    }
+
+    /// A login name: `[A-Za-z_][A-Za-z0-9._-]*` (it becomes `user@address`).
+    public static func isUserName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || isLetter(first) else { return false }
+        return text.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || "._-".unicodeScalars.contains($0) }
+    }
+
+    /// A directory on a remote host: not empty, no control characters, no leading `-`, no `..` component.
+    public static func isRemotePath(_ text: String) -> Bool {
+        !text.isEmpty && !text.hasPrefix("-") && !hasControlCharacters(text) && !text.split(separator: "/").contains("..")
+    }
+
     public static func hasControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }
     }

@@ -1,5 +1,5 @@
 /// Checks what the schema cannot: references between deployments, flows, parameters,
-/// schedules, ports and secrets. Returns every issue, in config order.
+/// schedules, ports, secrets and hosts. Returns every issue, in config order.
 public struct ProjectValidator {
     public let effective: EffectiveConfig
     public let flows: [Flow]
@@ -13,7 +13,7 @@ public struct ProjectValidator {
 
     public func validate() -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
-        var ports: [Int: String] = [:]
+        var ports: [PlacedPort: String] = [:]
         for deployment in effective.config.deployments {
             let path = "deployments.\(deployment.name)"
             issues += shape(deployment, path: path)
@@ -29,20 +29,16 @@ public struct ProjectValidator {
             if let schedule = deployment.schedule {
                 issues += ScheduleRules.check(schedule, path: path + ".schedule", location: effective.location)
             }
+            issues += placementChecks(deployment, path: path)
             if let port = deployment.port {
-                if let other = ports[port] {
-                    issues.append(ConfigIssue(.portClash, at: effective.location(path + ".port"), path: path + ".port",
-                                              message: "port \(port) is also used by deployment '\(other)'",
-                                              hint: "give each service its own port (an overlay can change it per environment)"))
-                } else {
-                    ports[port] = deployment.name
-                }
+                issues += portClashes(deployment, port: port, path: path, taken: &ports)
             }
             issues += secretChecks(deployment, path: path)
             issues += prefectTargetChecks(deployment, path: path)
         }
         issues += prefectEnvironmentChecks()
         issues += fieldSyntaxChecks()
+        issues += hostEnvironmentChecks()
         issues += secretPlacementChecks()
         return issues
     }
