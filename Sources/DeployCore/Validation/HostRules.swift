@@ -16,6 +16,11 @@ extension ProjectValidator {
                                       message: "environment '\(spec.name)' deploys to Prefect, whose own workers run the flows: it cannot have hosts",
                                       hint: "remove `hosts:` (and `roles:`, `ssh:`) from it, or use `target: local` or `target: container` for an environment on hosts"))
         }
+        if spec.target == .container && spec.hasHosts {
+            issues.append(ConfigIssue(.targetMismatch, at: effective.keyLocation("environments.\(spec.name).hosts"), path: ConfigKeys.path(keys + ["hosts"]),
+                                      message: "containers on remote hosts are not available yet: environment '\(spec.name)' cannot have hosts",
+                                      hint: "use `target: local` (supervised processes) for an environment on hosts, or run the containers on this machine without `hosts:`"))
+        }
         for host in spec.hosts {
             let hostKeys = keys + ["hosts", host.name]
             if let node = ConfigKeys.node(hostKeys + ["address"], in: effective.tree), node.value != .null, !TextRules.isHostAddress(host.address) {
