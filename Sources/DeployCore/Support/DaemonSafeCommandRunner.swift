@@ -28,9 +28,18 @@ public struct DaemonSafeCommandRunner: CommandRunner {
         if let workingDirectory = command.workingDirectory {
             argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory] + argv
         }
+        // Input goes through a private file (0600, removed with the directory), not a pipe.
+        var stdin = "/dev/null"
+        if let input = command.input {
+            stdin = directory + "/in"
+            guard FileManager.default.createFile(atPath: stdin, contents: input, attributes: [.posixPermissions: 0o600]) else {
+                return CommandResult(status: 126, stdout: "", stderr: "cannot write the input of \(command.executable) to a temporary file")
+            }
+        }
         let pid: pid_t
         do throws(ProcessSupervisor.SpawnFailure) {
-            pid = try ProcessSupervisor.spawn(argv, environment: environment, stdout: directory + "/out", stderr: directory + "/err", newSession: false)
+            pid = try ProcessSupervisor.spawn(argv, environment: environment, stdin: stdin, stdout: directory + "/out", stderr: directory + "/err",
+                                              newSession: false)
         } catch {
             return CommandResult(status: 126, stdout: "", stderr: "cannot run \(command.executable): \(error.reason)")
         }

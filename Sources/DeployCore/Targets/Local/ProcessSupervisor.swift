@@ -54,11 +54,12 @@ public enum ProcessSupervisor {
     /// stdin from /dev/null, stdout appended to `stdout`, stderr to `stderr` (or with stdout),
     /// no other descriptor of crank's, an empty signal mask and default dispositions; in its own
     /// session when `newSession` (it outlives crank).
-    static func spawn(_ argv: [String], environment: [String: String], stdout: String, stderr: String?, newSession: Bool) throws(SpawnFailure) -> pid_t {
+    static func spawn(_ argv: [String], environment: [String: String], stdin: String = "/dev/null", stdout: String, stderr: String?,
+                      newSession: Bool) throws(SpawnFailure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         if let stderr {
             posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o600)
