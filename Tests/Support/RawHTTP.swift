@@ -105,3 +105,19 @@ public final class RequestLoop: @unchecked Sendable {
         return condition(snapshot)
     }
 }
+
+extension RawHTTP {
+    /// Whether a TCP connection to `address:port` is accepted.
+    public static func connects(address: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_port = UInt16(port).bigEndian
+        target.sin_addr.s_addr = inet_addr(address)
+        return withUnsafePointer(to: &target) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}

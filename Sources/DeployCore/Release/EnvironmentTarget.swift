@@ -11,6 +11,9 @@ public struct EnvironmentTarget: Sendable {
         case noPrefectURL(environment: String, value: String?)
         /// The secret holding the Prefect API key has no value.
         case missingAPIKey(secret: String, environment: String)
+        /// `ssh.identity_secret` names a secret without a value.
+        case missingSSHKey(secret: String, environment: String)
+        case cannotWriteKey(String)
     }
 
     public let effective: EffectiveConfig
@@ -54,6 +57,21 @@ public struct EnvironmentTarget: Sendable {
                                               runner: ProcessCommandRunner())
             }
             return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: fileLock, engine: containers)
+        case (.local, let spec?) where spec.hasHosts:
+            var ssh = spec.ssh
+            if let name = ssh.identitySecret {
+                guard let key = secrets.value(name) else { throw .missingSSHKey(secret: name, environment: environment) }
+                do { ssh.identityFile = try SSHTransport.materializeKey(key) } catch { throw .cannotWriteKey("\(error)") }
+            }
+            let control = SSHTransport.defaultControlDirectory
+            let transports = Dictionary(spec.hosts.map { ($0.name, SSHTransport(host: $0, settings: ssh, controlDirectory: control)) },
+                                        uniquingKeysWith: { first, _ in first })
+            let runner = ProcessCommandRunner()
+            var hosts = HostReleaseEngine(effective: effective, store: cache, transports: transports, runner: runner, gate: gate, secrets: secrets)
+            hosts.grace = Int(grace.rounded(.up))
+            // The lock lives on the environment's first host: two machines deploying to the same hosts exclude each other.
+            let lock = HostLock(transport: transports[spec.hosts[0].name]!, project: effective.config.project, environment: environment, runner: runner)
+            return EnvironmentTarget(effective: effective, kind: .local, store: cache, cache: cache, lock: lock, engine: hosts)
         default:
             var runtime = LocalRuntime(root: effective.root, environment: environment, secrets: secrets, processEnvironment: processEnvironment)
             runtime.grace = grace

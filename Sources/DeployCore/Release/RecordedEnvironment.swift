@@ -16,11 +16,15 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
     public var containerNetwork: String?
     public var keepImages: Int
     public var strategy: ContainerStrategy
+    /// Where an environment with hosts runs, and how crank reaches it (never a key itself).
+    public var hosts: [HostSpec]?
+    public var roles: [String: [String]]?
+    public var ssh: SSHSettings?
 
     enum CodingKeys: String, CodingKey {
         case format, project, environment, target, prefectAPIURL = "prefect_api_url", prefectWorkPool = "prefect_work_pool"
         case prefectWorkQueue = "prefect_work_queue", prefectAPIKeySecret = "prefect_api_key_secret", containerEngine = "container_engine"
-        case containerNetwork = "container_network", keepImages = "keep_images", strategy
+        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh
     }
 
     public init(project: String, spec: EnvironmentSpec) {
@@ -35,6 +39,11 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
         containerNetwork = spec.containerNetwork
         keepImages = spec.keepImages
         strategy = spec.strategy
+        if spec.hasHosts {
+            hosts = spec.hosts
+            roles = spec.roles
+            ssh = spec.ssh
+        }
     }
 
     public var spec: EnvironmentSpec {
@@ -47,6 +56,9 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
         spec.containerNetwork = containerNetwork
         spec.keepImages = keepImages
         spec.strategy = strategy
+        spec.hosts = hosts ?? []
+        spec.roles = roles ?? [:]
+        spec.ssh = ssh ?? SSHSettings()
         return spec
     }
 

@@ -45,6 +45,8 @@ public struct ReleaseEngine: Sendable {
         case prefect(PrefectClient.Failure)
         case missingWorkPool(name: String, type: String)
         case unsupportedAction(String, reason: String)
+        /// A host of the environment could not be reached or trusted (SSH).
+        case host(HostFailure)
     }
 
     public let effective: EffectiveConfig

@@ -75,6 +75,26 @@ struct ReleaseSession {
         warnAboutState()
     }
 
+    /// An SSH failure, with the fix; nothing was changed when a probe fails.
+    static func report(_ failure: HostFailure, environment: String, on terminal: Terminal) {
+        switch failure {
+        case .unreachable(let host, let reason):
+            terminal.error("host \(host) is unreachable: \(reason)",
+                           hint: "check environments.\(environment).hosts.\(host) (address, port) and that sshd runs there; a deploy that cannot reach every host changes nothing")
+        case .unknownHostKey(let host, let fingerprint, let fix):
+            terminal.error("host \(host) offered a host key that is not in known_hosts: \(fingerprint)",
+                           hint: "check that fingerprint out of band (on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then add it: \(fix)")
+        case .changedHostKey(let host, let fingerprint):
+            terminal.error("the host key of \(host) changed (it now offers \(fingerprint)): someone may be intercepting the connection",
+                           hint: "if \(host) was reinstalled, replace its line in the known_hosts file (ssh-keygen -R) with the new key; otherwise do not deploy")
+        case .authentication(let host, let reason):
+            terminal.error("cannot log in to \(host): \(reason)",
+                           hint: "check environments.\(environment).ssh.identity_file (or identity_secret) and the host's user; the public key must be in its authorized_keys")
+        case .command(let host, let status, let stderr):
+            terminal.error("a command failed on \(host) (exit \(status)): \(stderr)", hint: "run the command by hand over ssh to see why")
+        }
+    }
+
     static func report(_ failure: EnvironmentTarget.Failure, on terminal: Terminal) {
         switch failure {
         case .noPrefectURL(let env, let value):
@@ -82,6 +102,10 @@ struct ReleaseSession {
                            hint: "set environments.\(env).prefect.api_url, e.g. http://127.0.0.1:4200/api")
         case .missingAPIKey(let name, let env):
             terminal.error("secret \(name) (the Prefect API key) has no value", hint: "export \(name)=… or add it to \(SecretStore.file(for: env))")
+        case .missingSSHKey(let name, let env):
+            terminal.error("secret \(name) (the SSH key of \(env)'s hosts) has no value", hint: "export \(name)=\"$(cat KEYFILE)\" or add it to \(SecretStore.file(for: env))")
+        case .cannotWriteKey(let reason):
+            terminal.error("cannot write the SSH key for this run: \(reason)", hint: "check that /tmp is writable")
         }
     }
 
@@ -193,6 +217,8 @@ struct ReleaseSession {
         case .missingWorkPool(let name, let type):
             terminal.error("work pool '\(name)' does not exist in the Prefect server",
                            hint: "create it: prefect work-pool create \(name) --type \(type) — or let crank: crank deploy --env \(environment) --create-pools")
+        case .host(let failure):
+            Self.report(failure, environment: environment, on: terminal)
         case .unsupportedAction(let action, let reason):
             terminal.error("`crank \(action)` does not apply to the Prefect environment \(environment)", hint: reason)
         }

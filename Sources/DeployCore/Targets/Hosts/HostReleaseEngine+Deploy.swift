@@ -1,0 +1,160 @@
+import Foundation
+
+extension HostReleaseEngine {
+    public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
+        let live = try await ledger.history().live
+        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+    }
+
+    /// Probe every host → plan → copy the release to the hosts that need it → replace the
+    /// changed (or not running) deployments, at most `ssh.max_parallel` at once, each gated →
+    /// live; any failure puts every changed host back to the previous release.
+    public func deploy(_ manifest: BuildManifest, options: DeployOptions) async throws(Failure) -> ReleaseOutcome {
+        var desired = manifest.entries.map(\.deployment)
+        let known = desired.map(\.name)
+        for name in options.only where !known.contains(name) { throw .unknownDeployment(name, known: known) }
+        for deployment in desired where deployment.spec["argv"] == nil || Self.hosts(deployment).isEmpty {
+            throw .unsupported(deployment: deployment.name, reason: "a deployment of an environment with hosts needs a command and `role:` or `hosts:`")
+        }
+        let (releases, live) = try await ledger.history()
+        if !options.only.isEmpty {
+            desired = desired.filter { options.only.contains($0.name) } + (live?.deployments ?? []).filter { !options.only.contains($0.name) }
+        }
+        let wanted = Self.placements(desired)
+        let previous = Self.placements(live?.deployments ?? [])
+        try await probe(wanted.map(\.host) + previous.map(\.host))
+        var running: [String: [RemoteSupervisor.Entry]] = [:]
+        for host in Set(wanted.map(\.host.name)).sorted() {
+            guard let spec = wanted.first(where: { $0.host.name == host })?.host else { continue }
+            running[host] = try listing(spec)
+        }
+        let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
+        let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
+        let toStart = wanted.filter { placement in
+            if changed.contains(placement.deployment.name) { return true }
+            guard let entry = running[placement.host.name]?.first(where: { $0.deployment == placement.deployment.name }), entry.running else { return true }
+            return Self.specHash(of: entry, releases: releases) != placement.deployment.specHash
+        }
+        let wantedKeys = Set(wanted.map(\.key))
+        let toStop = previous.filter { !wantedKeys.contains($0.key) }
+        guard !toStart.isEmpty || !toStop.isEmpty else {
+            return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
+                                  deployments: wanted.map { DeploymentResult(name: $0.deployment.name, action: "unchanged", outcome: "running", detail: $0.host.name) },
+                                  failure: nil)
+        }
+        let record = try await ledger.open(after: releases, manifest: manifest, desired: desired, reason: options.reason)
+        do {
+            try SourceSnapshot.create(root: root, environment: environment, release: record.id)
+        } catch {
+            await ledger.fail(record, HealthFailure(deployment: "-", check: "snapshot", observed: "\(error)", threshold: "the release directory is written"))
+            throw .state("cannot record release \(record.id): \(error)")
+        }
+        let results = await boundedConcurrency(toStart, jobs: maxParallel) { placement in
+            let applied = await self.replace(placement, release: record.id)
+            self.progress?(applied.result)
+            return applied
+        }
+        if let failure = results.compactMap(\.failure).first {
+            var outcomes = results.map(\.result)
+            if options.rollbackOnFailure { outcomes = await restore(toStart, previous: live, results: outcomes) }
+            await ledger.fail(record, failure)
+            return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
+        }
+        let stopped = await stop(toStop)
+        try await ledger.promote(record, previous: live, previousBecomes: .superseded)
+        pruneRemote(keeping: try await ledger.history().releases, hosts: wanted.map(\.host))
+        let untouched = wanted.filter { placement in !toStart.contains { $0.key == placement.key } }
+            .map { DeploymentResult(name: $0.deployment.name, action: "unchanged", outcome: "running", detail: $0.host.name) }
+        return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: results.map(\.result) + stopped + untouched, failure: nil)
+    }
+
+    /// The spec hash of what a remote process runs: its release's recorded spec of the deployment.
+    static func specHash(of entry: RemoteSupervisor.Entry, releases: [ReleaseRecord]) -> String? {
+        releases.first { $0.id == entry.release }?.deployments.first { $0.name == entry.deployment }?.specHash
+    }
+
+    /// Replaces one deployment on one host: with a port the old process stops first; without,
+    /// the new one starts, passes its gate, then the old one stops.
+    func replace(_ placement: Placement, release: String) async -> Applied {
+        let name = placement.deployment.name
+        let host = placement.host
+        func failed(_ check: String, _ observed: String, _ threshold: String) -> Applied {
+            Applied(result: DeploymentResult(name: name, action: "start", outcome: "failed", detail: "\(host.name): \(observed)"),
+                    failure: HealthFailure(deployment: "\(name)@\(host.name)", check: check, observed: observed, threshold: threshold))
+        }
+        if let problem = ship(release, to: host) { return failed("copy", problem, "the release is on the host") }
+        let old: RemoteSupervisor.Entry?
+        do throws(Failure) { old = try listing(host).first { $0.deployment == name && $0.running } } catch {
+            return failed("host", "\(error)", "the host answers")
+        }
+        let port = Self.port(placement.deployment)
+        if port != nil, let old { _ = stopProcess(old, on: host) }
+        guard case .array(let items)? = placement.deployment.spec["argv"] else { return failed("start", "no command", "a command") }
+        let argv = items.compactMap { if case .string(let text) = $0 { return secrets.unredact(text) } else { return nil } }
+        let directory = releaseDirectory(host, release: release)
+        let envFile = "\(host.root)/run/\(environment)/.\(name).env"
+        _ = runner.run(transport(host).command(["mkdir", "-p", "\(host.root)/run/\(environment)"]), timeout: callTimeout)
+        let written = runner.run(transport(host).write(RemoteSupervisor.environmentFile(variables(placement, release: release)), to: envFile), timeout: callTimeout)
+        guard written.status == 0 else { return failed("start", "cannot write the environment: \(Self.reason(written))", "the process starts") }
+        let started = call(host, "start", [host.root, environment, name, release, port.map(String.init) ?? "-", directory, envFile] + argv)
+        let fields = started.stdout.split(whereSeparator: \.isWhitespace)
+        guard started.status == 0, fields.count == 2, let pid = Int32(fields[0]) else {
+            return failed("start", Self.reason(started), "the process starts")
+        }
+        let ticks = String(fields[1])
+        let engine = self
+        let exec: @Sendable ([String]) -> CommandResult = { argv in
+            engine.runner.run(engine.transport(host).command(["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "crank-exec", directory] + argv), timeout: 10)
+        }
+        if let failure = await gate.wait(deployment: name, health: placement.deployment.spec["health"] ?? .null, port: port, address: host.address,
+                                         directory: directory, alive: { engine.call(host, "alive", [String(pid), ticks]).status == 0 }, exec: exec) {
+            return failed(failure.check, failure.observed, failure.threshold)
+        }
+        if port == nil, let old, old.pid != pid { _ = stopProcess(old, on: host) }
+        return Applied(result: DeploymentResult(name: name, action: "start", outcome: "deployed", detail: "\(host.name) pid \(pid)"), failure: nil)
+    }
+
+    @discardableResult
+    func stopProcess(_ entry: RemoteSupervisor.Entry, on host: HostSpec, forget: Bool = false) -> Bool {
+        let record = forget ? "\(host.root)/run/\(environment)/\(entry.deployment)" : ""
+        return call(host, "stop", [String(entry.pid), entry.startTicks, String(grace), record]).status == 0
+    }
+
+    /// Stops (and forgets) `placements`' processes.
+    func stop(_ placements: [Placement]) async -> [DeploymentResult] {
+        await boundedConcurrency(placements, jobs: maxParallel) { placement in
+            let entries = (try? self.listing(placement.host)) ?? []
+            var stopped = true
+            for entry in entries where entry.deployment == placement.deployment.name {
+                stopped = self.stopProcess(entry, on: placement.host, forget: true) && stopped
+            }
+            return DeploymentResult(name: placement.deployment.name, action: "stop", outcome: stopped ? "stopped" : "timed out", detail: placement.host.name)
+        }
+    }
+
+    /// After a failure: every placement this deploy touched goes back to the previous release
+    /// (stopped where the previous release did not run it).
+    func restore(_ placements: [Placement], previous: ReleaseRecord?, results: [DeploymentResult]) async -> [DeploymentResult] {
+        let old = Dictionary(Self.placements(previous?.deployments ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return await boundedConcurrency(placements, jobs: maxParallel) { placement in
+            guard let previous, let before = old[placement.key] else {
+                let stopped = await self.stop([placement])
+                return DeploymentResult(name: placement.deployment.name, action: "rollback", outcome: "stopped", detail: stopped.first?.detail)
+            }
+            let restored = await self.replace(before, release: previous.id)
+            return DeploymentResult(name: placement.deployment.name, action: "rollback",
+                                    outcome: restored.failure == nil ? "restored \(previous.id)" : "restore failed",
+                                    detail: "\(placement.host.name)\(restored.failure.map { ": \($0.observed)" } ?? "")")
+        }
+    }
+
+    /// Removes release directories on the hosts that no kept release needs (keep_releases).
+    func pruneRemote(keeping releases: [ReleaseRecord], hosts: [HostSpec]) {
+        let keep = settings?.keepReleases ?? 10
+        let restorable = releases.filter { [.live, .superseded, .rolledBack].contains($0.status) }
+        let kept = restorable.suffix(keep).map(\.id) + releases.filter { $0.status == .live || $0.status == .pending }.map(\.id)
+        for host in Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values {
+            _ = call(host, "prune", ["\(host.root)/releases/\(environment)"] + Array(Set(kept)).sorted())
+        }
+    }
+}
