@@ -85,8 +85,21 @@ public final class SimulatedHosts: @unchecked Sendable {
     /// Stops the host's sshd (the machine becomes unreachable); its processes keep running.
     public func stop(_ host: Host) {
         guard let pid = pids.removeValue(forKey: host.name) else { return }
+        // The listener and every connection it serves (a machine that goes away takes its
+        // sessions with it): sshd's children share its session.
+        for other in Self.session(of: pid) { kill(other, SIGTERM) }
         kill(pid, SIGTERM)
         for _ in 0..<100 where Self.accepts(host.address, host.port) { usleep(20_000) }
+    }
+
+    /// The pids whose session is `leader`'s.
+    static func session(of leader: Int32) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
+            guard pid != leader, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { return false }
+            let fields = stat[close.upperBound...].split(separator: " ")
+            return fields.count > 3 && Int32(fields[3]) == leader
+        }
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {

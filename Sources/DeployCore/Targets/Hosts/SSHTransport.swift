@@ -24,9 +24,10 @@ public enum HostFailure: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// One host reached through the system's OpenSSH client, as commands (data): strict host key
-/// checking always, batch mode (never a prompt), one multiplexed master connection per host
-/// (ControlMaster/ControlPersist in a private socket directory), every remote word quoted for
-/// the remote POSIX shell so nothing crank passes is ever evaluated there.
+/// checking always, batch mode (never a prompt), one multiplexed master connection per host and
+/// crank process (ControlMaster in a private socket directory; the master ends 10 s after the
+/// last use, so the next command connects — and verifies the host key — afresh), every remote
+/// word quoted for the remote POSIX shell so nothing crank passes is ever evaluated there.
 public struct SSHTransport: Sendable {
     public let host: HostSpec
     public let settings: SSHSettings
@@ -44,7 +45,7 @@ public struct SSHTransport: Sendable {
     /// The options every ssh call carries.
     var options: [String] {
         var options = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ControlMaster=auto",
-                       "-o", "ControlPath=\(controlDirectory)/%C", "-o", "ControlPersist=60",
+                       "-o", "ControlPath=\(controlDirectory)/%C-\(getpid())", "-o", "ControlPersist=10",
                        "-o", "ConnectTimeout=\(settings.connectTimeout)", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3"]
         if let knownHosts = settings.knownHosts { options += ["-o", "UserKnownHostsFile=\(knownHosts)", "-o", "GlobalKnownHostsFile=/dev/null"] }
         if let identity = settings.identityFile { options += ["-i", identity, "-o", "IdentitiesOnly=yes"] }
