@@ -40,7 +40,7 @@ struct DeployProject {
                     command: [python3, service.py]
                     port: \(web)
                     env: {PORT: "\(web)", VERSION: "${VERSION:-1}", SLOW_START: "${SLOW_START:-0}"}
-                    health: {path: /health, timeout: 5}
+                    health: {path: /health, timeout: "${WEB_TIMEOUT:-5}"}
                     secrets: [API_TOKEN]
                   worker:
                     command: ["${WORKER_CMD:-python3}", service.py]
@@ -103,15 +103,15 @@ struct DeployCommandsTests {
         let project = try DeployProject()
         defer { project.cleanUp() }
         #expect(try project.crank(["deploy", "--env", "dev"]).status == 0)
-        let failed = try project.crank(["deploy", "--env", "dev"], ["VERSION": "2", "WORKER_FAIL": "1", "WORKER_TIMEOUT": "8"])
+        let failed = try project.crank(["deploy", "--env", "dev"], ["VERSION": "2", "WORKER_FAIL": "1", "WORKER_TIMEOUT": "12"])
         #expect(failed.status == 1)
-        #expect(failed.stderr.contains("error: release r2 failed: worker http check observed HTTP 503, wanted HTTP 2xx within 8 s"))
+        #expect(failed.stderr.contains("error: release r2 failed: worker http check observed HTTP 503, wanted HTTP 2xx within 12 s"))
         #expect(project.version(project.web) == "1")
         #expect(project.version(project.worker) == "1")
         let history = try project.history()
         #expect(history.map { $0["status"] as? String } == ["failed", "live"])
         let failure = try #require(history.first?["failure"] as? [String: String])
-        #expect(failure == ["deployment": "worker", "check": "http", "observed": "HTTP 503", "threshold": "HTTP 2xx within 8 s"])
+        #expect(failure == ["deployment": "worker", "check": "http", "observed": "HTTP 503", "threshold": "HTTP 2xx within 12 s"])
     }
 
     @Test("a deployment that cannot start restores the previous release")
@@ -147,18 +147,18 @@ struct DeployCommandsTests {
     func concurrentDeploys() async throws {
         let project = try DeployProject()
         defer { project.cleanUp() }
-        async let slow = ProcessRunner.offPool { try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "4"]) }
+        async let slow = ProcessRunner.offPool { try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "4", "WEB_TIMEOUT": "30"]) }
         // Wait until the first deploy holds the lock (not a fixed sleep: a loaded machine is slow),
         // polling and deploying again on one thread of its own (a busy cooperative pool is late).
         let lock = project.tree.path(".crank/state/dev/lock")
         let (held, second) = try await ProcessRunner.offPool { () throws -> (Bool, ProcessOutput) in
             for _ in 0..<400 where !FileManager.default.fileExists(atPath: lock) { usleep(50_000) }
-            return (FileManager.default.fileExists(atPath: lock), try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "4"]))
+            return (FileManager.default.fileExists(atPath: lock), try project.crank(["deploy", "--env", "dev"], ["SLOW_START": "4", "WEB_TIMEOUT": "30"]))
         }
         #expect(held, "the first deploy never took the lock")
         #expect(second.status == 3)
         #expect(second.stderr.contains("error: environment dev is locked by "))
-        let waited = try project.crank(["deploy", "--env", "dev", "--lock-wait", "30s"], ["SLOW_START": "2"])
+        let waited = try project.crank(["deploy", "--env", "dev", "--lock-wait", "30s"], ["SLOW_START": "4", "WEB_TIMEOUT": "30"])
         #expect(waited.status == 0, "\(waited.stderr)")
         #expect(try await slow.status == 0)
     }

@@ -88,81 +88,83 @@ final class HostsProject: @unchecked Sendable {
     }
 }
 
-@Suite("deploying to several hosts over SSH (real sshd)", .serialized)
-struct HostDeployTests {
-    @Test("3 hosts: deploy, status per host, a failing gate on one host restores all three, rollback, clean")
-    func threeHosts() async throws {
-        let project = try HostsProject()
-        defer { project.cleanUp() }
-        let first = try await project.run(["deploy", "--env", "prod"])
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(project.versions() == ["1", "1", "1"])
-        let status = try await project.run(["status", "--env", "prod", "--json"])
-        #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
-        let rows = try #require(try status.jsonObject()["deployments"] as? [[String: Any]])
-        #expect(rows.compactMap { $0["host"] as? String } == ["host-1", "host-2", "host-3"])
-        #expect(rows.allSatisfy { $0["state"] as? String == "running" && $0["health"] as? String == "passing" })
+extension RealProcessSuites {
+    @Suite("deploying to several hosts over SSH (real sshd)", .serialized)
+    struct HostDeployTests {
+        @Test("3 hosts: deploy, status per host, a failing gate on one host restores all three, rollback, clean")
+        func threeHosts() async throws {
+            let project = try HostsProject()
+            defer { project.cleanUp() }
+            let first = try await project.run(["deploy", "--env", "prod"])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(project.versions() == ["1", "1", "1"])
+            let status = try await project.run(["status", "--env", "prod", "--json"])
+            #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+            let rows = try #require(try status.jsonObject()["deployments"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["host"] as? String } == ["host-1", "host-2", "host-3"])
+            #expect(rows.allSatisfy { $0["state"] as? String == "running" && $0["health"] as? String == "passing" })
 
-        let failed = try await project.run(["deploy", "--env", "prod"], ["VERSION": "2", "FAIL_HOST": "host-3"])
-        #expect(failed.status == 1)
-        #expect(failed.stderr.contains("web@host-3"), "\(failed.stderr)")
-        #expect(project.versions() == ["1", "1", "1"], "every host goes back to the previous release")
-        #expect(try await project.history() == ["failed", "live"])
+            let failed = try await project.run(["deploy", "--env", "prod"], ["VERSION": "2", "FAIL_HOST": "host-3"])
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("web@host-3"), "\(failed.stderr)")
+            #expect(project.versions() == ["1", "1", "1"], "every host goes back to the previous release")
+            #expect(try await project.history() == ["failed", "live"])
 
-        #expect(try await project.run(["deploy", "--env", "prod"], ["VERSION": "2"]).status == 0)
-        #expect(project.versions() == ["2", "2", "2"])
-        let back = try await project.run(["rollback", "--env", "prod"])
-        #expect(back.status == 0, "\(back.stderr)")
-        #expect(project.versions() == ["1", "1", "1"])
+            #expect(try await project.run(["deploy", "--env", "prod"], ["VERSION": "2"]).status == 0)
+            #expect(project.versions() == ["2", "2", "2"])
+            let back = try await project.run(["rollback", "--env", "prod"])
+            #expect(back.status == 0, "\(back.stderr)")
+            #expect(project.versions() == ["1", "1", "1"])
 
-        let clean = try await project.run(["clean", "--env", "prod", "--yes"])
-        #expect(clean.status == 0, "\(clean.stderr)")
-        #expect(project.versions() == [nil, nil, nil])
-    }
+            let clean = try await project.run(["clean", "--env", "prod", "--yes"])
+            #expect(clean.status == 0, "\(clean.stderr)")
+            #expect(project.versions() == [nil, nil, nil])
+        }
 
-    @Test("an unreachable host fails the deploy before anything changes; an unknown host key names its fingerprint")
-    func hostProblems() async throws {
-        let project = try HostsProject()
-        defer { project.cleanUp() }
-        #expect(try await project.run(["deploy", "--env", "prod"]).status == 0)
-        let second = project.hosts.hosts[1]
-        project.hosts.stop(second)
-        let refused = try await project.run(["deploy", "--env", "prod"], ["VERSION": "2"])
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("host-2"), "\(refused.stderr)")
-        #expect(project.versions()[0] == "1" && project.versions()[2] == "1", "nothing changed on the other hosts")
-        try project.hosts.start(second)
+        @Test("an unreachable host fails the deploy before anything changes; an unknown host key names its fingerprint")
+        func hostProblems() async throws {
+            let project = try HostsProject()
+            defer { project.cleanUp() }
+            #expect(try await project.run(["deploy", "--env", "prod"]).status == 0)
+            let second = project.hosts.hosts[1]
+            project.hosts.stop(second)
+            let refused = try await project.run(["deploy", "--env", "prod"], ["VERSION": "2"])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("host-2"), "\(refused.stderr)")
+            #expect(project.versions()[0] == "1" && project.versions()[2] == "1", "nothing changed on the other hosts")
+            try project.hosts.start(second)
 
-        let partial = project.tree.path("partial_known_hosts")
-        let lines = try String(contentsOfFile: project.hosts.knownHostsFile, encoding: .utf8).split(separator: "\n")
-        try lines.filter { !$0.contains(project.hosts.hosts[2].address) }.joined(separator: "\n").write(toFile: partial, atomically: true, encoding: .utf8)
-        try project.writeConfig(knownHosts: partial)
-        let unknown = try await project.run(["deploy", "--env", "prod"], ["VERSION": "3"])
-        #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("SHA256:"), "\(unknown.stderr)")
-        #expect(project.versions() == ["1", "1", "1"])
-        try project.writeConfig(knownHosts: project.hosts.knownHostsFile)
-    }
+            let partial = project.tree.path("partial_known_hosts")
+            let lines = try String(contentsOfFile: project.hosts.knownHostsFile, encoding: .utf8).split(separator: "\n")
+            try lines.filter { !$0.contains(project.hosts.hosts[2].address) }.joined(separator: "\n").write(toFile: partial, atomically: true, encoding: .utf8)
+            try project.writeConfig(knownHosts: partial)
+            let unknown = try await project.run(["deploy", "--env", "prod"], ["VERSION": "3"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("SHA256:"), "\(unknown.stderr)")
+            #expect(project.versions() == ["1", "1", "1"])
+            try project.writeConfig(knownHosts: project.hosts.knownHostsFile)
+        }
 
-    @Test("crank killed mid-rollout: the next deploy recovers every host, one process each")
-    func killedMidRollout() async throws {
-        let project = try HostsProject()
-        defer { project.cleanUp() }
-        #expect(try await project.run(["deploy", "--env", "prod"]).status == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.crankPath)
-        process.arguments = ["deploy", "--env", "prod", "-C", project.tree.root]
-        process.environment = ProcessInfo.processInfo.environment.merging(["VERSION": "2", "SLOW_START": "3"]) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try await Task.sleep(nanoseconds: 2_500_000_000)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let next = try await project.run(["deploy", "--env", "prod"], ["VERSION": "3"])
-        #expect(next.status == 0, "\(next.stderr)")
-        #expect(project.versions() == ["3", "3", "3"])
-        #expect(try await project.history().filter { $0 == "live" }.count == 1)
-        #expect(!(try await project.history()).contains("pending"))
+        @Test("crank killed mid-rollout: the next deploy recovers every host, one process each")
+        func killedMidRollout() async throws {
+            let project = try HostsProject()
+            defer { project.cleanUp() }
+            #expect(try await project.run(["deploy", "--env", "prod"]).status == 0)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ProcessRunner.crankPath)
+            process.arguments = ["deploy", "--env", "prod", "-C", project.tree.root]
+            process.environment = ProcessInfo.processInfo.environment.merging(["VERSION": "2", "SLOW_START": "3"]) { _, new in new }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(nanoseconds: 2_500_000_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let next = try await project.run(["deploy", "--env", "prod"], ["VERSION": "3"])
+            #expect(next.status == 0, "\(next.stderr)")
+            #expect(project.versions() == ["3", "3", "3"])
+            #expect(try await project.history().filter { $0 == "live" }.count == 1)
+            #expect(!(try await project.history()).contains("pending"))
+        }
     }
 }

@@ -5,82 +5,84 @@ import Testing
 /// kill -9 of crank at random moments of real deploys. After each kill the next command must
 /// recover: no orphan left, `status` true to what runs, history parseable with one live release.
 /// The moments come from a seeded generator (printed on failure) so a failure can be replayed.
-@Suite("crank killed at random moments (real processes and containers)", .serialized)
-struct KilledDeployTests {
-    static let kills = 20
+extension RealProcessSuites {
+    @Suite("crank killed at random moments (real processes and containers)", .serialized)
+    struct KilledDeployTests {
+        static let kills = 20
 
-    @Test("local target: 20 kills mid-deploy, each followed by a recovering command")
-    func localTarget() async throws {
-        let project = try DeployProject()
-        defer { project.cleanUp() }
-        #expect(try await project.run(["deploy", "--env", "dev"]).status == 0)
-        var random = SeededRandom(seed: UInt64(ProcessInfo.processInfo.environment["CRANK_CHAOS_SEED"] ?? "") ?? 0xC0FFEE)
-        for round in 1...Self.kills {
-            let delay = Double(random.next() % 1500) / 1000
-            let slow = random.next() % 2 == 0 ? "0" : "0.5"
-            let context = "round \(round), seed \(random.seed), kill after \(delay) s"
-            let process = try project.spawnDeploy(["VERSION": "k\(round)", "SLOW_START": slow])
-            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-
-            // status is true: it names every process crank runs for the environment, no other.
-            let running = ProjectProcesses.list(root: project.tree.root)
-            let status = try await project.run(["status", "--env", "dev", "--json"])
-            let reported = try #require(try status.jsonObject()["deployments"] as? [[String: Any]], "\(context)")
-            let reportedPIDs = Set(reported.filter { $0["state"] as? String == "running" }.compactMap { ($0["pid"] as? NSNumber)?.int32Value })
-            let stillRunning = Set(ProjectProcesses.list(root: project.tree.root).map(\.pid))
-            // A process may exit between the two looks (a starting one killed by its failed bind); none may be missing from status.
-            #expect(Set(running.map(\.pid)).intersection(stillRunning).isSubset(of: reportedPIDs), "\(context): status \(reported), running \(running)")
-
-            // The next command recovers and deploys.
-            let next = try await project.run(["deploy", "--env", "dev"], ["VERSION": "after\(round)"])
-            #expect(next.status == 0, "\(context): \(next.stderr)")
-            #expect(project.version(project.web) == "after\(round)", "\(context)")
-            #expect(project.version(project.worker) == "after\(round)", "\(context)")
-            let left = ProjectProcesses.wait(root: project.tree.root) { $0.count == 2 }
-            #expect(left.count == 2, "\(context): orphans left: \(left)")
-            try expectConsistentHistory(await project.runHistory(), context)
-            let after = try await project.run(["status", "--env", "dev"], ["VERSION": "after\(round)"])
-            #expect(after.status == 0, "\(context): \(after.stdout)\(after.stderr)")
-        }
-    }
-
-    @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
-    func containerTarget() async throws {
-        for strategy in ["recreate", "blue-green"] {
-            let fixture = try ContainerProject(strategy: strategy)
-            defer { fixture.cleanUp() }
-            #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
-            var random = SeededRandom(seed: 0xBEEF)
-            for round in 1...(Self.kills / 2) {
-                let delay = Double(random.next() % 2500) / 1000
-                let context = "\(strategy) round \(round), kill after \(delay) s"
-                try fixture.commit("k\(round)")
-                let process = try fixture.spawn(["deploy", "--env", "prod"])
+        @Test("local target: 20 kills mid-deploy, each followed by a recovering command")
+        func localTarget() async throws {
+            let project = try DeployProject()
+            defer { project.cleanUp() }
+            #expect(try await project.run(["deploy", "--env", "dev"]).status == 0)
+            var random = SeededRandom(seed: UInt64(ProcessInfo.processInfo.environment["CRANK_CHAOS_SEED"] ?? "") ?? 0xC0FFEE)
+            for round in 1...Self.kills {
+                let delay = Double(random.next() % 1500) / 1000
+                let slow = random.next() % 2 == 0 ? "0" : "0.5"
+                let context = "round \(round), seed \(random.seed), kill after \(delay) s"
+                let process = try project.spawnDeploy(["VERSION": "k\(round)", "SLOW_START": slow])
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
 
-                try fixture.commit("after\(round)")
-                let next = try await fixture.run(["deploy", "--env", "prod"])
+                // status is true: it names every process crank runs for the environment, no other.
+                let running = ProjectProcesses.list(root: project.tree.root)
+                let status = try await project.run(["status", "--env", "dev", "--json"])
+                let reported = try #require(try status.jsonObject()["deployments"] as? [[String: Any]], "\(context)")
+                let reportedPIDs = Set(reported.filter { $0["state"] as? String == "running" }.compactMap { ($0["pid"] as? NSNumber)?.int32Value })
+                let stillRunning = Set(ProjectProcesses.list(root: project.tree.root).map(\.pid))
+                // A process may exit between the two looks (a starting one killed by its failed bind); none may be missing from status.
+                #expect(Set(running.map(\.pid)).intersection(stillRunning).isSubset(of: reportedPIDs), "\(context): status \(reported), running \(running)")
+
+                // The next command recovers and deploys.
+                let next = try await project.run(["deploy", "--env", "dev"], ["VERSION": "after\(round)"])
                 #expect(next.status == 0, "\(context): \(next.stderr)")
-                #expect(fixture.page() == "after\(round)", "\(context)")
-                let containers = try fixture.containers()
-                #expect(containers.filter { $0.hasSuffix(" running") }.count == 1, "\(context): \(containers)")
-                try expectConsistentHistory(fixture.history(), context)
-                let status = try await fixture.run(["status", "--env", "prod"])
-                #expect(status.status == 0, "\(context): \(status.stdout)\(status.stderr)")
+                #expect(project.version(project.web) == "after\(round)", "\(context)")
+                #expect(project.version(project.worker) == "after\(round)", "\(context)")
+                let left = ProjectProcesses.wait(root: project.tree.root) { $0.count == 2 }
+                #expect(left.count == 2, "\(context): orphans left: \(left)")
+                try expectConsistentHistory(await project.runHistory(), context)
+                let after = try await project.run(["status", "--env", "dev"], ["VERSION": "after\(round)"])
+                #expect(after.status == 0, "\(context): \(after.stdout)\(after.stderr)")
             }
         }
-    }
 
-    /// Every release has a known status, exactly one is live, none is left pending.
-    func expectConsistentHistory(_ history: [[String: Any]], _ context: String) throws {
-        let statuses = history.compactMap { $0["status"] as? String }
-        #expect(statuses.count == history.count, "\(context): a release without status")
-        #expect(statuses.allSatisfy { ["live", "superseded", "failed", "rolled-back", "interrupted"].contains($0) }, "\(context): \(statuses)")
-        #expect(statuses.filter { $0 == "live" }.count == 1, "\(context): \(statuses)")
+        @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
+        func containerTarget() async throws {
+            for strategy in ["recreate", "blue-green"] {
+                let fixture = try ContainerProject(strategy: strategy)
+                defer { fixture.cleanUp() }
+                #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
+                var random = SeededRandom(seed: 0xBEEF)
+                for round in 1...(Self.kills / 2) {
+                    let delay = Double(random.next() % 2500) / 1000
+                    let context = "\(strategy) round \(round), kill after \(delay) s"
+                    try fixture.commit("k\(round)")
+                    let process = try fixture.spawn(["deploy", "--env", "prod"])
+                    try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+
+                    try fixture.commit("after\(round)")
+                    let next = try await fixture.run(["deploy", "--env", "prod"])
+                    #expect(next.status == 0, "\(context): \(next.stderr)")
+                    #expect(fixture.page() == "after\(round)", "\(context)")
+                    let containers = try fixture.containers()
+                    #expect(containers.filter { $0.hasSuffix(" running") }.count == 1, "\(context): \(containers)")
+                    try expectConsistentHistory(fixture.history(), context)
+                    let status = try await fixture.run(["status", "--env", "prod"])
+                    #expect(status.status == 0, "\(context): \(status.stdout)\(status.stderr)")
+                }
+            }
+        }
+
+        /// Every release has a known status, exactly one is live, none is left pending.
+        func expectConsistentHistory(_ history: [[String: Any]], _ context: String) throws {
+            let statuses = history.compactMap { $0["status"] as? String }
+            #expect(statuses.count == history.count, "\(context): a release without status")
+            #expect(statuses.allSatisfy { ["live", "superseded", "failed", "rolled-back", "interrupted"].contains($0) }, "\(context): \(statuses)")
+            #expect(statuses.filter { $0 == "live" }.count == 1, "\(context): \(statuses)")
+        }
     }
 }
 
