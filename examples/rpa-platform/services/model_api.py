@@ -4,7 +4,8 @@ Environment:
     HOST             bind address (default 127.0.0.1)
     PORT             port (default 8080)
     APP_VERSION      reported by /health (default "dev")
-    FAIL_HEALTH=1    make /health answer 503 (to exercise automatic rollback)
+    FAIL_HEALTH=1    make /health answer 503 (to exercise automatic rollback); FAIL_HEALTH=<host>
+                     only on that host (CRANK_HOST, set by crank on remote hosts)
     MODEL_API_TOKEN  secret; its value is never logged, only whether it is set
 
 Routes:
@@ -52,7 +53,7 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/health":
             version = os.environ.get("APP_VERSION", "dev")
-            if os.environ.get("FAIL_HEALTH") == "1":
+            if os.environ.get("FAIL_HEALTH") in ("1", os.environ.get("CRANK_HOST") or "1"):
                 self._send_json(503, {"status": "failing", "version": version})
             else:
                 self._send_json(200, {"status": "ok", "version": version})
