@@ -21,6 +21,12 @@ struct ReleaseLedger: Sendable {
         }
     }
 
+    /// The manifest's deployments against the live release's record.
+    func plan(_ manifest: BuildManifest) async throws(ReleaseEngine.Failure) -> PlanDiff {
+        let live = try await history().live
+        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+    }
+
     /// The environment's releases (oldest first) and its live one.
     func history() async throws(ReleaseEngine.Failure) -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
         let (releases, live) = try await run("cannot read the release history") {

@@ -18,8 +18,7 @@ public protocol ReleaseTarget: Sendable {
 extension ReleaseEngine: ReleaseTarget {
     /// The desired deployments against the live release's record.
     public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
-        let live = try await history().live
-        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+        try await ledger.plan(manifest)
     }
 }
 

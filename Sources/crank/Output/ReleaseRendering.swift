@@ -40,6 +40,10 @@ enum ReleaseRendering {
         case _ where failure.check == "port":
             let undo = restored ? "the previous release was restored where it could be" : "nothing was started"
             return "\(undo); stop the process holding the port (crank never stops one it did not start), or change deployments.\(failure.deployment).port"
+        case _ where failure.deployment.contains("@"):
+            let undo = restored ? "every host this deploy changed was put back to the previous release" : "the failed deployment was left running"
+            let parts = failure.deployment.split(separator: "@")
+            return "\(undo); its log is on \(parts.last ?? "the host") in <root>/run/\(outcome.environment)/\(parts.first ?? "").log"
         default:
             let undo = restored ? "the previous release was restored" : "the failed deployment was left running"
             return "\(undo); see the log in .crank/run/\(outcome.environment)/\(failure.deployment).log"

@@ -67,8 +67,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     }
 
     public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
-        let live = try await ledger.history().live
-        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+        try await ledger.plan(manifest)
     }
 
     public func deploy(_ manifest: BuildManifest, options: DeployOptions) async throws(Failure) -> ReleaseOutcome {

@@ -2,8 +2,7 @@ import Foundation
 
 extension HostReleaseEngine {
     public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
-        let live = try await ledger.history().live
-        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+        try await ledger.plan(manifest)
     }
 
     /// Probe every host → plan → copy the release to the hosts that need it → replace the

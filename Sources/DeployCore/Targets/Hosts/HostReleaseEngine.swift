@@ -106,18 +106,24 @@ public struct HostReleaseEngine: ReleaseTarget {
     }
 
     /// Copies the release directory to `host` unless it is there already (written under a
-    /// temporary name, then renamed: a killed copy never looks complete).
+    /// temporary name of its own, then renamed: a killed copy never looks complete, and two
+    /// deployments shipping the same release to one host at once both end up with it).
     func ship(_ release: String, to host: HostSpec) -> String? {
         let remote = releaseDirectory(host, release: release)
         if call(host, "has", [remote]).status == 0 { return nil }
         let local = SourceSnapshot.directory(root: root, environment: environment, release: release)
         guard FileManager.default.fileExists(atPath: local) else { return "release \(release) is neither on \(host.name) nor in \(local)" }
-        let partial = remote + ".partial"
-        _ = runner.run(transport(host).command(["rm", "-rf", partial]), timeout: callTimeout)
+        let partial = remote + ".partial-" + UUID().uuidString.prefix(8)
         let upload = runner.run(transport(host).upload(directory: local, to: partial), timeout: 600)
-        guard upload.status == 0 else { return "copy to \(host.name) failed: \(Self.reason(upload))" }
+        guard upload.status == 0 else {
+            _ = runner.run(transport(host).command(["rm", "-rf", partial]), timeout: callTimeout)
+            return "copy to \(host.name) failed: \(Self.reason(upload))"
+        }
         let moved = runner.run(transport(host).command(["mv", "-T", partial, remote]), timeout: callTimeout)
-        return moved.status == 0 ? nil : "cannot place \(remote) on \(host.name): \(Self.reason(moved))"
+        if moved.status == 0 { return nil }
+        _ = runner.run(transport(host).command(["rm", "-rf", partial]), timeout: callTimeout)
+        // Another deployment of this release placed it first.
+        return call(host, "has", [remote]).status == 0 ? nil : "cannot place \(remote) on \(host.name): \(Self.reason(moved))"
     }
 
     /// The process environment on the host: the deployment's env (secrets filled in), its
