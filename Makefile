@@ -43,7 +43,7 @@ ssh-tools:
 # rounds, containers, simulated hosts) run after the rest, so they cannot starve the timing-sensitive
 # tests (health gate, nginx switch, Prefect) of Swift's 2-thread cooperative pool on a 2-core machine;
 # and at most two of their tests at a time, so Python and podman start within their gates' timeouts.
-HEAVY_SUITES := RealProcessSuites|DeployCommandsTests|StateIntegrityTests|ContainerTargetTests|ContainerDockerCLITests
+HEAVY_SUITES := RealProcessSuites|ContainerSuites|DeployCommandsTests|StateIntegrityTests|ContainerTargetTests|ContainerDockerCLITests
 TEST_ENV = CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF)
 test: venv container-tools ssh-tools
 	$(SWIFT) build --build-tests

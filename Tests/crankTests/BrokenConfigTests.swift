@@ -6,7 +6,7 @@ import Testing
 /// The commands that act on what is deployed work from the recorded release and the
 /// environment's recorded settings when crank.yaml is broken or deleted (container and Prefect
 /// targets; the local target is in LocalFaultTests).
-extension RealProcessSuites {
+extension ContainerSuites {
     @Suite("acting on a deployed environment with a broken crank.yaml", .serialized)
     struct BrokenConfigTests {
         static func breakConfig(_ tree: TemporaryTree) throws {

@@ -47,35 +47,6 @@ extension RealProcessSuites {
             }
         }
 
-        @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
-        func containerTarget() async throws {
-            for strategy in ["recreate", "blue-green"] {
-                let fixture = try ContainerProject(strategy: strategy)
-                defer { fixture.cleanUp() }
-                #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
-                var random = SeededRandom(seed: 0xBEEF)
-                for round in 1...(Self.kills / 2) {
-                    let delay = Double(random.next() % 2500) / 1000
-                    let context = "\(strategy) round \(round), kill after \(delay) s"
-                    try fixture.commit("k\(round)")
-                    let process = try fixture.spawn(["deploy", "--env", "prod"])
-                    try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
-                    kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
-
-                    try fixture.commit("after\(round)")
-                    let next = try await fixture.run(["deploy", "--env", "prod"])
-                    #expect(next.status == 0, "\(context): \(next.stderr)")
-                    #expect(fixture.page() == "after\(round)", "\(context)")
-                    let containers = try fixture.containers()
-                    #expect(containers.filter { $0.hasSuffix(" running") }.count == 1, "\(context): \(containers)")
-                    try expectConsistentHistory(fixture.history(), context)
-                    let status = try await fixture.run(["status", "--env", "prod"])
-                    #expect(status.status == 0, "\(context): \(status.stdout)\(status.stderr)")
-                }
-            }
-        }
-
         /// Every release has a known status, exactly one is live, none is left pending.
         func expectConsistentHistory(_ history: [[String: Any]], _ context: String) throws {
             let statuses = history.compactMap { $0["status"] as? String }
@@ -121,5 +92,42 @@ extension ContainerProject {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+}
+
+extension ContainerSuites {
+    /// kill -9 of crank mid-deploy on the container target (podman), 5 seeded moments per strategy.
+    @Suite("crank killed at random moments (containers)", .serialized)
+    struct KilledContainerDeployTests {
+        static let kills = 5
+
+        @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
+        func containerTarget() async throws {
+            for strategy in ["recreate", "blue-green"] {
+                let fixture = try ContainerProject(strategy: strategy)
+                defer { fixture.cleanUp() }
+                #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
+                var random = SeededRandom(seed: 0xBEEF)
+                for round in 1...Self.kills {
+                    let delay = Double(random.next() % 2500) / 1000
+                    let context = "\(strategy) round \(round), kill after \(delay) s"
+                    try fixture.commit("k\(round)")
+                    let process = try fixture.spawn(["deploy", "--env", "prod"])
+                    try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+
+                    try fixture.commit("after\(round)")
+                    let next = try await fixture.run(["deploy", "--env", "prod"])
+                    #expect(next.status == 0, "\(context): \(next.stderr)")
+                    #expect(fixture.page() == "after\(round)", "\(context)")
+                    let containers = try fixture.containers()
+                    #expect(containers.filter { $0.hasSuffix(" running") }.count == 1, "\(context): \(containers)")
+                    try RealProcessSuites.KilledDeployTests().expectConsistentHistory(fixture.history(), context)
+                    let status = try await fixture.run(["status", "--env", "prod"])
+                    #expect(status.status == 0, "\(context): \(status.stdout)\(status.stderr)")
+                }
+            }
+        }
     }
 }

@@ -6,3 +6,8 @@ import Testing
 /// crank's. Other suites still run beside them.
 @Suite("heavy real-process suites, one at a time", .serialized)
 enum RealProcessSuites {}
+
+/// The suites that drive podman (containers, kill -9 of container deploys): one at a time, since
+/// podman serialises its own work behind a lock and a killed podman call slows the next ones.
+@Suite("podman suites, one at a time", .serialized)
+enum ContainerSuites {}

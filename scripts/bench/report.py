@@ -276,7 +276,7 @@ def main():
     lines += [f"- {key}: {value}" for key, value in versions.items()]
     lines.append("")
     # Sections measured by hand (no script of this run re-measures them) are carried over.
-    kept = kept_sections(args.out, ["## Discovery of one large file"])
+    kept = kept_sections(args.out, ["## Discovery of one large file", "## Remote hosts"])
     with open(args.out, "w") as handle:
         handle.write("\n".join(lines) + ("\n" + kept if kept else ""))
 
