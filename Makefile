@@ -42,14 +42,13 @@ ssh-tools:
 # Two phases of one build: the suites that block on real processes for minutes (deploys, kill -9
 # rounds, containers, simulated hosts) run after the rest, so they cannot starve the timing-sensitive
 # tests (health gate, nginx switch, Prefect) of Swift's 2-thread cooperative pool on a 2-core machine;
-# and at most two of their tests at a time, so Python and podman start within their gates' timeouts.
+# and one test at a time, so the processes and containers each starts answer within its gates' timeouts.
 HEAVY_SUITES := RealProcessSuites|ContainerSuites|DeployCommandsTests|StateIntegrityTests|ContainerTargetTests|ContainerDockerCLITests
 TEST_ENV = CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF)
 test: venv container-tools ssh-tools
 	$(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
-	$(TEST_ENV) "$$($(SWIFT) build --show-bin-path)/crankPackageTests.xctest" --testing-library swift-testing \
-		--filter '$(HEAVY_SUITES)' --experimental-maximum-parallelization-width 2
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --no-parallel
 
 # Lists the flows of PROJECT.
 discover-flows: build
