@@ -52,8 +52,9 @@ extension ReleaseEngine {
     public func status() async throws(Failure) -> EnvironmentStatus {
         let (releases, live) = try await history()
         var statuses: [DeploymentStatus] = []
-        let observed = runtime.observed()
-        let orphans = Set(runtime.orphans().map(\.pid))
+        let found = runtime.orphans()
+        let observed = runtime.observed(orphans: found)
+        let orphans = Set(found.map(\.pid))
         let names = Set((live?.deployments.map(\.name) ?? []) + observed.map(\.deployment)).sorted()
         for name in names {
             let spec = live?.deployments.first { $0.name == name }

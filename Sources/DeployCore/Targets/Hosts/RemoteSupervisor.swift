@@ -58,16 +58,12 @@ public enum RemoteSupervisor {
       ;;
     prune)
       dir=$1; shift
-      for keep in "$@"; do :; done
       for release in "$dir"/*; do
         [ -d "$release" ] || continue
         found=no
         for keep in "$@"; do [ "${release##*/}" = "$keep" ] && found=yes; done
         [ "$found" = yes ] || rm -rf "$release"
       done
-      ;;
-    tail)
-      tail -n "$2" "$1" 2>/dev/null
       ;;
     *)
       echo "crank-remote: unknown verb $verb" >&2; exit 2

@@ -51,11 +51,12 @@ extension LocalRuntime {
         return scan().filter { !recorded.contains($0.pid) }
     }
 
-    /// What runs now: the records, with orphans in place of records that are missing or dead.
-    public func observed() -> [ProcessRecord] {
+    /// What runs now: the records, with orphans (default: one scan of /proc) in place of
+    /// records that are missing or dead.
+    public func observed(orphans found: [ProcessRecord]? = nil) -> [ProcessRecord] {
         var byName: [String: ProcessRecord] = [:]
         for record in records() { byName[record.deployment] = record }
-        for orphan in orphans() where byName[orphan.deployment].map({ !ProcessSupervisor.isAlive($0) }) ?? true {
+        for orphan in found ?? orphans() where byName[orphan.deployment].map({ !ProcessSupervisor.isAlive($0) }) ?? true {
             byName[orphan.deployment] = orphan
         }
         return byName.values.sorted { $0.deployment < $1.deployment }
