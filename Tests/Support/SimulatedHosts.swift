@@ -24,7 +24,14 @@ public final class SimulatedHosts: @unchecked Sendable {
     public let knownHostsFile: String
     private var pids: [String: Int32] = [:]
 
-    public init(count: Int) throws {
+    /// Whether each host has its own podman storage (`containers: true`).
+    public let containers: Bool
+
+    /// `containers`: each host gets its own podman storage (graph and run root under its
+    /// directory, `SetEnv CONTAINERS_STORAGE_CONF=…` in its sshd config, and the project's
+    /// containers.conf), so images and containers of one host are invisible to the others.
+    public init(count: Int, containers: Bool = false) throws {
+        self.containers = containers
         directory = FileManager.default.temporaryDirectory.path + "/crank-hosts-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         mkdir("/run/sshd", 0o755)
@@ -53,8 +60,17 @@ public final class SimulatedHosts: @unchecked Sendable {
                 UsePAM no
                 MaxStartups 100:30:200
                 MaxSessions 100
-                SetEnv CRANK_SIMULATED_HOST=\(name)
+                SetEnv CRANK_SIMULATED_HOST=\(name)\(containers ? " " + Self.podmanEnvironment(folder).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") : "")
                 """.write(toFile: folder + "/sshd_config", atomically: true, encoding: .utf8)
+            if containers {
+                try FileManager.default.createDirectory(atPath: folder + "/containers", withIntermediateDirectories: true)
+                try """
+                    [storage]
+                    driver = "overlay"
+                    graphroot = "\(folder)/containers/graph"
+                    runroot = "\(folder)/containers/run"
+                    """.write(toFile: folder + "/containers/storage.conf", atomically: true, encoding: .utf8)
+            }
             let hostKey = try String(contentsOfFile: folder + "/host_key.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
             known += "[\(host.address)]:\(port) \(hostKey)\n"
             hosts.append(host)
@@ -65,6 +81,12 @@ public final class SimulatedHosts: @unchecked Sendable {
 
     deinit {
         for host in hosts { stop(host) }
+        if containers {
+            for host in hosts {
+                _ = try? podman(host, ["rm", "-af", "-t", "0"])
+                _ = try? podman(host, ["system", "reset", "-f"])
+            }
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -80,6 +102,16 @@ public final class SimulatedHosts: @unchecked Sendable {
             usleep(50_000)
         }
         throw TestFailure("sshd of \(host.name) did not start: \((try? String(contentsOfFile: host.directory + "/sshd.log", encoding: .utf8)) ?? "")")
+    }
+
+    /// What a session on the host gets: its own podman storage, the project's containers.conf.
+    static func podmanEnvironment(_ folder: String) -> [String: String] {
+        ["CONTAINERS_STORAGE_CONF": folder + "/containers/storage.conf", "CONTAINERS_CONF": Checkout.root + "/deployment/podman/containers.conf"]
+    }
+
+    /// podman on the host's storage (run here: the simulated machines share this kernel).
+    public func podman(_ host: Host, _ arguments: [String]) throws -> ProcessOutput {
+        try ProcessRunner.run("/usr/bin/podman", arguments, environment: Self.podmanEnvironment(host.directory))
     }
 
     /// Stops the host's sshd (the machine becomes unreachable); its processes keep running.

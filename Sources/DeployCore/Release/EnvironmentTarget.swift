@@ -56,21 +56,17 @@ public struct EnvironmentTarget: Sendable {
                 containers.proxy = NginxProxy(directory: NginxProxy.directory(stateDirectory: cache.directory, environment: environment),
                                               runner: ProcessCommandRunner())
             }
-            return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: fileLock, engine: containers)
-        case (.local, let spec?) where spec.hasHosts:
-            var ssh = spec.ssh
-            if let name = ssh.identitySecret {
-                guard let key = secrets.value(name) else { throw .missingSSHKey(secret: name, environment: environment) }
-                do { ssh.identityFile = try SSHTransport.materializeKey(key) } catch { throw .cannotWriteKey("\(error)") }
+            guard spec.hasHosts else {
+                return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: fileLock, engine: containers)
             }
-            let control = SSHTransport.defaultControlDirectory
-            let transports = Dictionary(spec.hosts.map { ($0.name, SSHTransport(host: $0, settings: ssh, controlDirectory: control)) },
-                                        uniquingKeysWith: { first, _ in first })
-            let runner = ProcessCommandRunner()
-            var hosts = HostReleaseEngine(effective: effective, store: cache, transports: transports, runner: runner, gate: gate, secrets: secrets)
+            let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets)
+            var hosts = HostContainerReleaseEngine(local: containers, fleet: fleet)
+            hosts.grace = containers.grace
+            return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: lock, engine: hosts)
+        case (.local, let spec?) where spec.hasHosts:
+            let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets)
+            var hosts = HostReleaseEngine(effective: effective, store: cache, transports: fleet.transports, runner: fleet.runner, gate: gate, secrets: secrets)
             hosts.grace = Int(grace.rounded(.up))
-            // The lock lives on the environment's first host: two machines deploying to the same hosts exclude each other.
-            let lock = HostLock(transport: transports[spec.hosts[0].name]!, project: effective.config.project, environment: environment, runner: runner)
             return EnvironmentTarget(effective: effective, kind: .local, store: cache, cache: cache, lock: lock, engine: hosts)
         default:
             var runtime = LocalRuntime(root: effective.root, environment: environment, secrets: secrets, processEnvironment: processEnvironment)
@@ -78,6 +74,23 @@ public struct EnvironmentTarget: Sendable {
             return EnvironmentTarget(effective: effective, kind: .local, store: cache, cache: cache, lock: fileLock,
                                      engine: ReleaseEngine(effective: effective, store: cache, runtime: runtime, gate: gate))
         }
+    }
+
+    /// The environment's hosts over ssh (a key from a secret written to a private file) and
+    /// the deploy lock, kept on its first host: two machines deploying to the same hosts
+    /// exclude each other.
+    static func hostFleet(_ spec: EnvironmentSpec, effective: EffectiveConfig, secrets: SecretStore) throws(Failure) -> (HostFleet, HostLock) {
+        var ssh = spec.ssh
+        if let name = ssh.identitySecret {
+            guard let key = secrets.value(name) else { throw .missingSSHKey(secret: name, environment: spec.name) }
+            do { ssh.identityFile = try SSHTransport.materializeKey(key) } catch { throw .cannotWriteKey("\(error)") }
+        }
+        let control = SSHTransport.defaultControlDirectory
+        let transports = Dictionary(spec.hosts.map { ($0.name, SSHTransport(host: $0, settings: ssh, controlDirectory: control)) },
+                                    uniquingKeysWith: { first, _ in first })
+        let fleet = HostFleet(transports: transports, settings: ssh, runner: ProcessCommandRunner())
+        let lock = HostLock(transport: transports[spec.hosts[0].name]!, project: effective.config.project, environment: spec.name, runner: fleet.runner)
+        return (fleet, lock)
     }
 
     static func prefectClient(_ spec: EnvironmentSpec, secrets: SecretStore) throws(Failure) -> PrefectClient {

@@ -27,6 +27,9 @@ public struct ContainerEngine: Sendable {
     let runner: any CommandRunner
     /// Variables the engine needs (CONTAINERS_CONF, DOCKER_HOST, PATH, HOME, …).
     let environment: [String: String]
+    /// `run` reads its env-file from stdin instead of a local temporary file: for an engine on
+    /// another machine (over ssh), where a file crank writes here does not exist.
+    public var envFileFromStdin = false
 
     public init(executable: String, runner: any CommandRunner, environment: [String: String]) {
         self.executable = executable
@@ -35,8 +38,8 @@ public struct ContainerEngine: Sendable {
     }
 
     @discardableResult
-    func call(_ arguments: [String], timeout: TimeInterval = 120) throws(Failure) -> String {
-        let result = runner.run(ShellCommand(executable, arguments, environment: environment), timeout: timeout)
+    func call(_ arguments: [String], timeout: TimeInterval = 120, input: Data? = nil) throws(Failure) -> String {
+        let result = runner.run(ShellCommand(executable, arguments, environment: environment, input: input), timeout: timeout)
         try Self.check(result, command: ([executable] + arguments.prefix(3)).joined(separator: " "), timeout: timeout)
         return result.stdout
     }
@@ -113,16 +116,19 @@ public struct ContainerEngine: Sendable {
         var name: String
         var image: String
         var env: [String: String]
-        /// Host port on 127.0.0.1 → container port.
+        /// Host port on `address` → container port.
         var publish: [(host: Int, container: Int)] = []
+        /// The host address published ports bind.
+        var address = "127.0.0.1"
         var labels: [String: String] = [:]
         var network: String?
         var restart = RestartPolicy.unlessStopped
         var resources = ResourceLimits()
     }
 
-    /// `run -d` with an env-file (0600, removed as soon as the engine has read it): values never
-    /// reach argv. An env-file holds one line per variable, so a value with a line break is refused.
+    /// `run -d` with an env-file (0600, removed as soon as the engine has read it; or stdin when
+    /// `envFileFromStdin`): values never reach argv. An env-file holds one line per variable, so
+    /// a value with a line break is refused.
     func start(_ launch: Launch) throws(Failure) -> String {
         if let name = launch.env.keys.sorted().first(where: { !TextRules.isEnvironmentName($0) }) {
             throw Failure(command: "run \(launch.name)",
@@ -138,22 +144,27 @@ public struct ContainerEngine: Sendable {
             throw Failure(command: "run \(launch.name)",
                           output: "the value of \(name) has a line break; engine env-files hold one line per variable (store it base64-encoded)")
         }
+        let text = launch.env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
+        var arguments = ["run", "-d", "--name", launch.name, "--restart", launch.restart.rawValue, "--init"]
+        for (host, container) in launch.publish { arguments += ["-p", "\(launch.address):\(host):\(container)"] }
+        for (key, value) in launch.labels.sorted(by: { $0.key < $1.key }) { arguments += ["--label", "\(key)=\(value)"] }
+        if let network = launch.network { arguments += ["--network", network] }
+        if let cpus = launch.resources.cpus { arguments += ["--cpus", cpus] }
+        if let memory = launch.resources.memory { arguments += ["--memory", memory] }
+        if envFileFromStdin {
+            return try call(arguments.prefix(4) + ["--env-file", "/dev/stdin"] + arguments.dropFirst(4) + [launch.image], input: Data(text.utf8))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let directory = FileManager.default.temporaryDirectory.path + "/crank-env-" + UUID().uuidString
         let file = directory + "/env"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let text = launch.env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
             try AtomicFile.write(Data(text.utf8), to: file, permissions: 0o600)
         } catch {
             throw Failure(command: "write env-file", output: "\(error)")
         }
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var arguments = ["run", "-d", "--name", launch.name, "--env-file", file, "--restart", launch.restart.rawValue, "--init"]
-        for (host, container) in launch.publish { arguments += ["-p", "127.0.0.1:\(host):\(container)"] }
-        for (key, value) in launch.labels.sorted(by: { $0.key < $1.key }) { arguments += ["--label", "\(key)=\(value)"] }
-        if let network = launch.network { arguments += ["--network", network] }
-        if let cpus = launch.resources.cpus { arguments += ["--cpus", cpus] }
-        if let memory = launch.resources.memory { arguments += ["--memory", memory] }
+        arguments.insert(contentsOf: ["--env-file", file], at: 4)
         arguments.append(launch.image)
         return try call(arguments).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -37,33 +37,40 @@ extension ContainerReleaseEngine {
         let live = try await ledger.history().live
         var statuses: [DeploymentStatus] = []
         for deployment in live?.deployments ?? [] {
-            let states: [ContainerEngine.State]
-            do throws(ContainerEngine.Failure) {
-                states = try engine.states(labeled: labels(deployment.name))
-            } catch {
-                statuses.append(DeploymentStatus(name: deployment.name, state: "unknown", drift: "the engine did not answer: \(error.output)"))
-                continue
-            }
-            let liveName = containerName(deployment.name, release: live?.id ?? "")
-            guard let state = states.first(where: \.running) ?? states.first(where: { $0.name == liveName }) ?? states.first else {
-                statuses.append(DeploymentStatus(name: deployment.name, state: "missing", drift: "no container"))
-                continue
-            }
-            var drift: String?
-            if state.name != liveName { drift = "runs \(state.name), live is \(live?.id ?? "none")" }
-            if !state.running { drift = "\(state.status) (exit \(state.exitCode))" }
-            if state.running, let routed = routeDrift(deployment, state: state) { drift = routed }
-            var health: String?
-            if state.running, case .object(var check)? = deployment.spec["health"] {
-                check["timeout"] = .int(2)
-                let failure = await gate.wait(deployment: deployment.name, health: .object(check), port: Self.port(deployment), directory: effective.root) { true }
-                health = failure.map { "failing: \($0.observed)" } ?? "passing"
-            }
-            statuses.append(DeploymentStatus(name: deployment.name, state: state.running ? "running" : state.status, pid: nil, port: Self.port(deployment),
-                                             uptimeSeconds: nil, health: health.map { "\($0), \(state.restarts) restarts" } ?? "\(state.restarts) restarts",
-                                             drift: drift))
+            let states: Result<[ContainerEngine.State], ContainerEngine.Failure>
+            do throws(ContainerEngine.Failure) { states = .success(try engine.states(labeled: labels(deployment.name))) } catch { states = .failure(error) }
+            statuses.append(await status(of: deployment, live: live, states: states))
         }
         return EnvironmentStatus(environment: environment, live: live?.id, deployments: statuses)
+    }
+
+    /// One deployment's status from its containers' states (or the engine's failure to list them).
+    func status(of deployment: RenderedDeployment, live: ReleaseRecord?, states listed: Result<[ContainerEngine.State], ContainerEngine.Failure>) async
+        -> DeploymentStatus {
+        guard case .success(let states) = listed else {
+            if case .failure(let error) = listed {
+                return DeploymentStatus(name: deployment.name, state: "unknown", drift: "the engine did not answer: \(error.output)", host: host?.name)
+            }
+            return DeploymentStatus(name: deployment.name, state: "unknown", host: host?.name)
+        }
+        let liveName = containerName(deployment.name, release: live?.id ?? "")
+        guard let state = states.first(where: \.running) ?? states.first(where: { $0.name == liveName }) ?? states.first else {
+            return DeploymentStatus(name: deployment.name, state: "missing", drift: "no container", host: host?.name)
+        }
+        var drift: String?
+        if state.name != liveName { drift = "runs \(state.name), live is \(live?.id ?? "none")" }
+        if !state.running { drift = "\(state.status) (exit \(state.exitCode))" }
+        if state.running, let routed = routeDrift(deployment, state: state) { drift = routed }
+        var health: String?
+        if state.running, case .object(var check)? = deployment.spec["health"] {
+            check["timeout"] = .int(2)
+            let failure = await gate.wait(deployment: deployment.name, health: .object(check), port: Self.port(deployment), address: address,
+                                          directory: effective.root) { true }
+            health = failure.map { "failing: \($0.observed)" } ?? "passing"
+        }
+        return DeploymentStatus(name: deployment.name, state: state.running ? "running" : state.status, pid: nil, port: Self.port(deployment),
+                                uptimeSeconds: nil, health: health.map { "\($0), \(state.restarts) restarts" } ?? "\(state.restarts) restarts",
+                                drift: drift, host: host?.name)
     }
 
     /// Where a blue-green deployment's traffic does not reach its running container.
@@ -83,26 +90,32 @@ extension ContainerReleaseEngine {
         let known = live.deployments.map(\.name)
         for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
         return await boundedConcurrency(live.deployments.filter { names.contains($0.name) }, jobs: 4) { deployment in
-            let name = containerName(deployment.name, release: live.id)
-            if action == "stop" {
-                do throws(ContainerEngine.Failure) {
-                    try engine.stop(name, grace: grace)
-                    return DeploymentResult(name: deployment.name, action: action, outcome: "stopped")
-                } catch {
-                    return DeploymentResult(name: deployment.name, action: action, outcome: "failed", detail: error.output)
-                }
-            }
-            if action == "start", let state = engine.inspect(name), state.running {
-                if let problem = ensureRoute(deployment, state: state) {
-                    return DeploymentResult(name: deployment.name, action: action, outcome: "failed", detail: problem)
-                }
-                return DeploymentResult(name: deployment.name, action: action, outcome: "already running", detail: name)
-            }
-            if action == "restart", let state = engine.inspect(name) {
-                return await restartInPlace(deployment, state: state)
-            }
-            return await replace(deployment, release: live.id).result
+            await lifecycle(action, deployment, live: live)
         }
+    }
+
+    /// One deployment of the live release: `stop`, `start` (gated; a missing container is
+    /// created from the release's image) or `restart` (in place).
+    func lifecycle(_ action: String, _ deployment: RenderedDeployment, live: ReleaseRecord) async -> DeploymentResult {
+        let name = containerName(deployment.name, release: live.id)
+        if action == "stop" {
+            do throws(ContainerEngine.Failure) {
+                try engine.stop(name, grace: grace)
+                return DeploymentResult(name: deployment.name, action: action, outcome: "stopped")
+            } catch {
+                return DeploymentResult(name: deployment.name, action: action, outcome: "failed", detail: error.output)
+            }
+        }
+        if action == "start", let state = engine.inspect(name), state.running {
+            if let problem = ensureRoute(deployment, state: state) {
+                return DeploymentResult(name: deployment.name, action: action, outcome: "failed", detail: problem)
+            }
+            return DeploymentResult(name: deployment.name, action: action, outcome: "already running", detail: name)
+        }
+        if action == "restart", let state = engine.inspect(name) {
+            return await restartInPlace(deployment, state: state)
+        }
+        return await replace(deployment, release: live.id).result
     }
 
     /// `restart` of an existing container: the engine stops and starts the same container (same
@@ -119,26 +132,16 @@ extension ContainerReleaseEngine {
         let containers = engine
         let name = state.name
         if let failure = await gate.wait(deployment: deployment.name, health: deployment.spec["health"] ?? .null, port: port,
-                                         directory: effective.root, alive: { containers.inspect(name)?.running == true }) {
+                                         address: address, directory: effective.root, alive: { containers.inspect(name)?.running == true }) {
             return DeploymentResult(name: deployment.name, action: "restart", outcome: "failed",
                                     detail: "\(failure.check): \(failure.observed) (wanted \(failure.threshold))")
         }
         return DeploymentResult(name: deployment.name, action: "restart", outcome: "restarted", detail: name)
     }
 
-    /// Stops and removes the environment's containers; images and history stay.
+    /// Stops and removes the environment's containers and forgets its releases; images stay.
     public func clean() async throws(Failure) -> [DeploymentResult] {
-        let names: [String]
-        do throws(ContainerEngine.Failure) {
-            names = try engine.containers(labeled: ["crank.project": project, "crank.environment": environment])
-        } catch {
-            throw .state("cannot list the environment's containers (nothing was removed): \(error)")
-        }
-        let results = names.map { name -> DeploymentResult in
-            try? engine.stop(name, grace: grace)
-            engine.remove(name)
-            return DeploymentResult(name: name, action: "remove", outcome: engine.inspect(name) == nil ? "removed" : "failed")
-        }
+        let results = try removeContainers()
         guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
         if let proxy {
             for route in proxy.routes() { try? proxy.remove(route.deployment) }
@@ -146,5 +149,20 @@ extension ContainerReleaseEngine {
         }
         try await ledger.clear()
         return results
+    }
+
+    /// Stops and removes every container of the environment this engine reaches.
+    func removeContainers() throws(Failure) -> [DeploymentResult] {
+        let names: [String]
+        do throws(ContainerEngine.Failure) {
+            names = try engine.containers(labeled: ["crank.project": project, "crank.environment": environment])
+        } catch {
+            throw .state("cannot list the environment's containers\(host.map { " on \($0.name)" } ?? "") (nothing was removed): \(error)")
+        }
+        return names.map { name -> DeploymentResult in
+            try? engine.stop(name, grace: grace)
+            engine.remove(name)
+            return DeploymentResult(name: name, action: "remove", outcome: engine.inspect(name) == nil ? "removed" : "failed", detail: host?.name)
+        }
     }
 }

@@ -12,11 +12,12 @@ extension ContainerReleaseEngine {
         let abandoned = Set(interrupted.map(\.id))
         var results: [DeploymentResult] = []
         let liveNames = Set(live?.deployments.map(\.name) ?? [])
-        for deployment in Set(interrupted.flatMap(\.deployments).map(\.name)).subtracting(liveNames).sorted() {
+        let inScope = { (name: String) in scope?.contains(name) ?? true }
+        for deployment in Set(interrupted.flatMap(\.deployments).map(\.name)).subtracting(liveNames).filter(inScope).sorted() {
             stopAll(deployment)
             results.append(DeploymentResult(name: deployment, action: "remove", outcome: "removed", detail: "started by an interrupted deploy"))
         }
-        for deployment in live?.deployments ?? [] {
+        for deployment in (live?.deployments ?? []).filter({ inScope($0.name) }) {
             guard let live else { break }
             let states: [ContainerEngine.State]
             do throws(ContainerEngine.Failure) { states = try engine.states(labeled: labels(deployment.name)) } catch {

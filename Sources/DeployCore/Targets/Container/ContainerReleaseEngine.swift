@@ -16,6 +16,14 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     public var progress: (@Sendable (DeploymentResult) -> Void)?
     /// Seconds a stopping container gets before the engine kills it.
     public var grace = 10
+    /// Where published ports bind and are health-checked: loopback here, the host's address
+    /// for an engine on a remote host.
+    public var address = "127.0.0.1"
+    /// The remote host this engine's containers run on (nil: this machine).
+    public var host: HostSpec?
+    /// The deployments this engine acts on in status, lifecycle and recovery (nil: all of them;
+    /// on a host: those placed there).
+    public var scope: Set<String>?
 
     public init(effective: EffectiveConfig, store: any StateStore, engine: ContainerEngine, gate: HealthGate, secrets: SecretStore) {
         self.effective = effective
@@ -63,6 +71,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         env["CRANK_ENVIRONMENT"] = environment
         env["CRANK_DEPLOYMENT"] = deployment.name
         env["CRANK_RELEASE"] = release
+        if let host { env["CRANK_HOST"] = host.name }
         return env
     }
 
@@ -214,7 +223,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
             // "the old container serves again" only once its port accepts connections.
             if let port, !running.isEmpty {
                 _ = await gate.wait(deployment: deployment.name, health: .object(["kind": .string("tcp"), "timeout": .int(15)]), port: port,
-                                    directory: effective.root, alive: { true })
+                                    address: address, directory: effective.root, alive: { true })
             }
             return failure
         }
@@ -241,6 +250,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         var launch = ContainerEngine.Launch(name: name, image: image, env: variables(deployment, release: release), labels: labels,
                                             network: settings?.containerNetwork.flatMap { $0.isEmpty ? nil : $0 })
         if let port = Self.port(deployment), let hostPort { launch.publish = [(hostPort, port)] }
+        launch.address = address
         if case .string(let policy)? = deployment.spec["restart"], let restart = RestartPolicy(rawValue: policy) { launch.restart = restart }
         if case .object(let limits)? = deployment.spec["resources"] {
             if case .string(let cpus)? = limits["cpus"] { launch.resources.cpus = cpus }
@@ -253,7 +263,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         }
         let containers = engine
         if let failure = await gate.wait(deployment: deployment.name, health: deployment.spec["health"] ?? .null, port: hostPort,
-                                         directory: effective.root, alive: { containers.inspect(name)?.running == true }) {
+                                         address: address, directory: effective.root, alive: { containers.inspect(name)?.running == true }) {
             // Kept stopped for `podman logs`; the next deploy of this deployment removes it.
             try? engine.stop(name, grace: 1)
             return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed",

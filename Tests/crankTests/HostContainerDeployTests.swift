@@ -1,0 +1,142 @@
+import CrankTestSupport
+import Foundation
+import Testing
+
+/// `target: container` with `hosts:` on three simulated machines: real sshd instances on
+/// 127.0.0.2-4, each with its own podman storage (so an image must really be shipped to a host
+/// before it can run there), real podman. The page served is the container's VERSION; the
+/// health file is removed on the host named by FAIL_HOST.
+final class HostContainerProject: @unchecked Sendable {
+    let hosts: SimulatedHosts
+    let tree: TemporaryTree
+    let port: Int
+    let project: String
+
+    init() throws {
+        hosts = try SimulatedHosts(count: 3, containers: true)
+        port = try PrefectServer.freePort()
+        project = "hc" + UUID().uuidString.lowercased().prefix(8).filter(\.isLetter) + String(port)
+        let entries = hosts.hosts.map { host in
+            "      \(host.name): {address: \(host.address), port: \(host.port), user: root, root: \"\(host.root)/crank\"}"
+        }.joined(separator: "\n")
+        // The image runs as an unprivileged user: the pages go to /dev/shm (world-writable).
+        let script = #"busybox mkdir -p /dev/shm/www; echo "$VERSION" > /dev/shm/www/index.html; [ "$CRANK_HOST" = "$FAIL_HOST" ] || echo ok > /dev/shm/www/health; exec httpd -f -p "$PORT" -h /dev/shm/www"#
+        tree = try TemporaryTree([
+            ".gitignore": ".crank/\n",
+            "crank.yaml": """
+                project: \(project)
+                deployments:
+                  web:
+                    kind: container
+                    command: [sh, -c, '\(script)']
+                    port: \(port)
+                    env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}"}
+                    health: {path: /health, timeout: 6}
+                    role: web
+                environments:
+                  prod:
+                    target: container
+                    container: {engine: podman, base_image: "localhost/crank-busybox:latest", keep_images: 3}
+                    hosts:
+                \(entries)
+                    roles:
+                      web: [\(hosts.hosts.map(\.name).joined(separator: ", "))]
+                    ssh: {identity_file: "\(hosts.identityFile)", known_hosts: "\(hosts.knownHostsFile)"}
+
+                """,
+        ])
+        for arguments in [["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"]] {
+            let output = try ProcessRunner.run("/usr/bin/git", ["-C", tree.root, "-c", "user.email=t@example.com", "-c", "user.name=t"] + arguments)
+            guard output.status == 0 else { throw TestFailure("git \(arguments): \(output.stderr)") }
+        }
+    }
+
+    var repository: String { "localhost/\(project)-web" }
+
+    func crank(_ arguments: [String], _ environment: [String: String] = [:]) async throws -> ProcessOutput {
+        let root = tree.root
+        var env = ["CONTAINERS_CONF": ContainerProject.conf]
+        env.merge(environment) { _, new in new }
+        let merged = env
+        return try await ProcessRunner.offPool { try ProcessRunner.crank(arguments + ["-C", root], environment: merged) }
+    }
+
+    /// The page each host serves (nil: nothing answers).
+    func pages() -> [String?] {
+        hosts.hosts.map { host in
+            let answer = RawHTTP.get(address: host.address, port: port, timeout: 3)
+            return answer.status == 200 ? answer.body?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        }
+    }
+
+    /// The project's containers on each host (`running`: only those running).
+    func containers(running: Bool = false) throws -> [[String]] {
+        try hosts.hosts.map { host in
+            try hosts.podman(host, ["ps", "--filter", "label=crank.project=\(project)", "--format", "{{.Names}}"] + (running ? [] : ["-a"])).stdout
+                .split(separator: "\n").map(String.init).sorted()
+        }
+    }
+
+    func history() async throws -> [[String: Any]] {
+        let output = try await crank(["history", "--env", "prod", "--json"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]])
+    }
+
+    func cleanUp() {
+        let root = tree.root
+        _ = try? ProcessRunner.crank(["clean", "--env", "prod", "--yes", "-C", root], environment: ["CONTAINERS_CONF": ContainerProject.conf])
+        let tags = (try? ProcessRunner.run("/usr/bin/podman", ["images", "--format", "{{.Repository}}:{{.Tag}}", repository],
+                                           environment: ["CONTAINERS_CONF": ContainerProject.conf]).stdout) ?? ""
+        for tag in tags.split(separator: "\n") where tag.hasPrefix(repository + ":") {
+            _ = try? ProcessRunner.run("/usr/bin/podman", ["rmi", "-f", String(tag)], environment: ["CONTAINERS_CONF": ContainerProject.conf])
+        }
+    }
+}
+
+extension ContainerSuites {
+    @Suite("Containers on hosts: real sshd, a podman storage per host", .serialized)
+    struct HostContainerDeployTests {
+        @Test("deploy ships the image to 3 hosts and runs it there; a failing gate on one host restores all; rollback; clean")
+        func containersOnThreeHosts() async throws {
+            let fixture = try HostContainerProject()
+            defer { fixture.cleanUp() }
+            let first = try await fixture.crank(["deploy", "--env", "prod", "--reason", "first"])
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(fixture.pages() == ["1", "1", "1"])
+            // The image really travelled: each host's own storage holds the release tag.
+            for host in fixture.hosts.hosts {
+                let images = try fixture.hosts.podman(host, ["images", "--format", "{{.Repository}}:{{.Tag}}"]).stdout
+                #expect(images.contains("\(fixture.repository):r1"), "\(host.name): \(images)")
+            }
+            #expect(try fixture.containers(running: true) == Array(repeating: ["\(fixture.project)-web-r1"], count: 3))
+
+            let status = try await fixture.crank(["status", "--env", "prod", "--json"])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+            let rows = try #require(report["deployments"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["host"] as? String } == ["host-1", "host-2", "host-3"], "\(status.stdout)")
+            #expect(rows.allSatisfy { $0["state"] as? String == "running" && ($0["health"] as? String)?.hasPrefix("passing") == true }, "\(status.stdout)")
+
+            let second = try await fixture.crank(["deploy", "--env", "prod"], ["VERSION": "2"])
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(fixture.pages() == ["2", "2", "2"])
+
+            let broken = try await fixture.crank(["deploy", "--env", "prod"], ["VERSION": "3", "FAIL_HOST": "host-2"])
+            #expect(broken.status != 0)
+            #expect((broken.stdout + broken.stderr).contains("host-2"), "\(broken.stdout)\(broken.stderr)")
+            #expect(fixture.pages() == ["2", "2", "2"], "every host back on r2")
+            #expect(try fixture.containers(running: true) == Array(repeating: ["\(fixture.project)-web-r2"], count: 3))
+            let history = try await fixture.history()
+            #expect(history.first { $0["id"] as? String == "r3" }?["status"] as? String == "failed")
+            #expect(history.first { $0["id"] as? String == "r2" }?["status"] as? String == "live")
+
+            let rollback = try await fixture.crank(["rollback", "--env", "prod", "--to", "r1"])
+            #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+            #expect(fixture.pages() == ["1", "1", "1"])
+
+            let clean = try await fixture.crank(["clean", "--env", "prod", "--yes"])
+            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+            #expect(try fixture.containers() == [[], [], []])
+            #expect(fixture.pages() == [nil, nil, nil])
+        }
+    }
+}
