@@ -34,6 +34,13 @@ enum ReleaseRendering {
             return failure.check == "smoke" ? "\(undo); the flow run's logs are in the Prefect UI" : undo
         case .container where failure.check == "build":
             return "no container was stopped or started; fix the build and deploy again"
+        case .container where failure.check == "ship":
+            return "no container was stopped or started; the image could not be put on that host (check its disk space and engine: `ssh <host> podman info`)"
+        case .container where failure.deployment.contains("@"):
+            let undo = restored ? "every host this deploy changed was put back to the previous release" : "the failed containers were left in place"
+            let parts = failure.deployment.split(separator: "@").map(String.init)
+            let logs = containerLogs?(parts.first ?? "") ?? "podman logs"
+            return "\(undo); the failed container is kept stopped on \(parts.last ?? "the host"): `\(logs)` there"
         case .container:
             let undo = restored ? "the previous release's container serves again" : "the failed container was left in place"
             return "\(undo); the failed container is kept stopped: `\(containerLogs?(failure.deployment) ?? "podman logs")`"
