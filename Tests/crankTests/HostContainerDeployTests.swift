@@ -20,7 +20,7 @@ final class HostContainerProject: @unchecked Sendable {
             "      \(host.name): {address: \(host.address), port: \(host.port), user: root, root: \"\(host.root)/crank\"}"
         }.joined(separator: "\n")
         // The image runs as an unprivileged user: the pages go to /dev/shm (world-writable).
-        let script = #"busybox mkdir -p /dev/shm/www; echo "$VERSION" > /dev/shm/www/index.html; [ "$CRANK_HOST" = "$FAIL_HOST" ] || echo ok > /dev/shm/www/health; exec httpd -f -p "$PORT" -h /dev/shm/www"#
+        let script = #"sleep "$SLOW_START"; busybox mkdir -p /dev/shm/www; echo "$VERSION" > /dev/shm/www/index.html; [ "$CRANK_HOST" = "$FAIL_HOST" ] || echo ok > /dev/shm/www/health; exec httpd -f -p "$PORT" -h /dev/shm/www"#
         tree = try TemporaryTree([
             ".gitignore": ".crank/\n",
             "crank.yaml": """
@@ -30,7 +30,7 @@ final class HostContainerProject: @unchecked Sendable {
                     kind: container
                     command: [sh, -c, '\(script)']
                     port: \(port)
-                    env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}"}
+                    env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}", SLOW_START: "${SLOW_START:-0}"}
                     health: {path: /health, timeout: 6}
                     role: web
                 environments:
@@ -137,6 +137,35 @@ extension ContainerSuites {
             #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
             #expect(try fixture.containers() == [[], [], []])
             #expect(fixture.pages() == [nil, nil, nil])
+        }
+    
+        @Test("crank killed mid-rollout to container hosts: the next deploy recovers every host, one container each")
+        func killedMidRollout() async throws {
+            let fixture = try HostContainerProject()
+            defer { fixture.cleanUp() }
+            #expect(try await fixture.crank(["deploy", "--env", "prod"]).status == 0)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ProcessRunner.crankPath)
+            process.arguments = ["deploy", "--env", "prod", "-C", fixture.tree.root]
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["VERSION": "2", "SLOW_START": "4", "CONTAINERS_CONF": ContainerProject.conf]) { _, new in new }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Killed 2 s after the release is opened: images tagged and shipped, containers
+            // starting (each sleeps 4 s before it serves, so none has passed its gate yet).
+            let record = fixture.tree.root + "/.crank/state/prod/releases/r2.json"
+            for _ in 0..<300 where !FileManager.default.fileExists(atPath: record) { try await Task.sleep(nanoseconds: 50_000_000) }
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let next = try await fixture.crank(["deploy", "--env", "prod"], ["VERSION": "3"])
+            #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+            #expect(fixture.pages() == ["3", "3", "3"])
+            #expect(try fixture.containers(running: true) == Array(repeating: ["\(fixture.project)-web-r3"], count: 3))
+            let statuses = try await fixture.history().compactMap { $0["status"] as? String }
+            #expect(statuses.filter { $0 == "live" }.count == 1 && !statuses.contains("pending"), "\(statuses)")
+            #expect(statuses.contains("interrupted"), "\(statuses)")
         }
     }
 }

@@ -264,4 +264,17 @@ struct HostsConfigTests {
         let issues = try hostsFixture(yaml + "\n", overlay: "").issues(env: "prod")
         #expect(codesAndPaths(issues) == ["target-mismatch environments.prod.hosts"])
     }
+
+    @Test("containers on hosts validate with recreate; blue-green on hosts is a target mismatch at the strategy key")
+    func containerHosts() throws {
+        let deployments = "deployments:\n  api: {kind: container, command: [python3, api.py], port: 8080}\n  ocr: {kind: container, command: [python3, ocr.py], port: 8080}"
+        let recreate = hostsProject
+            .patched("target: local\n    hosts:", with: "target: container\n    container: {engine: podman, base_image: \"localhost/base:1\"}\n    hosts:")
+            .patched("deployments:\n  api: {command: [python3, api.py], port: 8080}\n  ocr: {command: [python3, ocr.py], port: 8080}", with: deployments)
+        #expect(try hostsFixture(recreate).issues(env: "prod") == [])
+        let blueGreen = recreate.patched("base_image: \"localhost/base:1\"}", with: "base_image: \"localhost/base:1\", strategy: blue-green}")
+        let issues = try hostsFixture(blueGreen).issues(env: "prod")
+        #expect(codesAndPaths(issues) == ["target-mismatch environments.prod.container.strategy"])
+        #expect(issues.first?.hint?.contains("strategy: recreate") == true)
+    }
 }
