@@ -12,7 +12,7 @@ final class HostContainerProject: @unchecked Sendable {
     let port: Int
     let project: String
 
-    init() throws {
+    init(strategy: String = "recreate") throws {
         hosts = try SimulatedHosts(count: 3, containers: true)
         port = try PrefectServer.freePort()
         project = "hc" + UUID().uuidString.lowercased().prefix(8).filter(\.isLetter) + String(port)
@@ -36,7 +36,7 @@ final class HostContainerProject: @unchecked Sendable {
                 environments:
                   prod:
                     target: container
-                    container: {engine: podman, base_image: "localhost/crank-busybox:latest", keep_images: 3}
+                    container: {engine: podman, base_image: "localhost/crank-busybox:latest", keep_images: 3, strategy: \(strategy)}
                     hosts:
                 \(entries)
                     roles:
@@ -167,5 +167,52 @@ extension ContainerSuites {
             #expect(statuses.filter { $0 == "live" }.count == 1 && !statuses.contains("pending"), "\(statuses)")
             #expect(statuses.contains("interrupted"), "\(statuses)")
         }
+    
+        @Test("blue-green on 3 hosts: nginx on each host switches with no failed request; a failing host restores all; clean stops every nginx")
+        func blueGreenOnThreeHosts() async throws {
+            let fixture = try HostContainerProject(strategy: "blue-green")
+            defer { fixture.cleanUp() }
+            let first = try await fixture.crank(["deploy", "--env", "prod"])
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(fixture.pages() == ["1", "1", "1"])
+            // Requests to host-1 during the switch: every one answered by one color or the other.
+            let host = fixture.hosts.hosts[0]
+            let port = fixture.port
+            let stop = Flag()
+            let loop = Task.detached { () -> (Int, Int) in
+                var ok = 0, failed = 0
+                while !stop.isSet {
+                    let answer = RawHTTP.get(address: host.address, port: port, timeout: 3)
+                    if answer.status == 200 { ok += 1 } else { failed += 1 }
+                }
+                return (ok, failed)
+            }
+            let second = try await fixture.crank(["deploy", "--env", "prod"], ["VERSION": "2"])
+            stop.set()
+            let (ok, failed) = await loop.value
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(fixture.pages() == ["2", "2", "2"])
+            #expect(ok > 10 && failed == 0, "\(ok) answered, \(failed) failed")
+
+            let broken = try await fixture.crank(["deploy", "--env", "prod"], ["VERSION": "3", "FAIL_HOST": "host-3"])
+            #expect(broken.status != 0)
+            #expect(fixture.pages() == ["2", "2", "2"], "every host back on r2: \(broken.stdout)")
+            #expect(try fixture.containers(running: true) == Array(repeating: ["\(fixture.project)-web-r2"], count: 3))
+
+            let clean = try await fixture.crank(["clean", "--env", "prod", "--yes"])
+            #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+            #expect(fixture.pages() == [nil, nil, nil])
+            for host in fixture.hosts.hosts {
+                #expect(!FileManager.default.fileExists(atPath: "\(host.root)/crank/proxy/prod/nginx.pid"), "\(host.name)'s nginx still runs")
+            }
+        }
     }
+}
+
+/// A flag set once, read from another thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }

@@ -16,12 +16,6 @@ extension ProjectValidator {
                                       message: "environment '\(spec.name)' deploys to Prefect, whose own workers run the flows: it cannot have hosts",
                                       hint: "remove `hosts:` (and `roles:`, `ssh:`) from it, or use `target: local` or `target: container` for an environment on hosts"))
         }
-        if spec.target == .container && spec.hasHosts && spec.strategy == .blueGreen {
-            let at = ConfigKeys.node(keys + ["container", "strategy"], in: effective.tree)?.location ?? effective.keyLocation("environments.\(spec.name).hosts")
-            issues.append(ConfigIssue(.targetMismatch, at: at, path: ConfigKeys.path(keys + ["container", "strategy"]),
-                                      message: "the blue-green strategy needs crank's nginx next to the containers, which runs on this machine only: environment '\(spec.name)' has hosts",
-                                      hint: "use `strategy: recreate` for containers on hosts (each host is replaced and gated in turn, all restored on a failure), or run blue-green on this machine without `hosts:`"))
-        }
         for host in spec.hosts {
             let hostKeys = keys + ["hosts", host.name]
             if let node = ConfigKeys.node(hostKeys + ["address"], in: effective.tree), node.value != .null, !TextRules.isHostAddress(host.address) {

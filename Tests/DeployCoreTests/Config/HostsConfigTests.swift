@@ -265,7 +265,7 @@ struct HostsConfigTests {
         #expect(codesAndPaths(issues) == ["target-mismatch environments.prod.hosts"])
     }
 
-    @Test("containers on hosts validate with recreate; blue-green on hosts is a target mismatch at the strategy key")
+    @Test("containers on hosts validate, with recreate and with blue-green")
     func containerHosts() throws {
         let deployments = "deployments:\n  api: {kind: container, command: [python3, api.py], port: 8080}\n  ocr: {kind: container, command: [python3, ocr.py], port: 8080}"
         let recreate = hostsProject
@@ -273,8 +273,6 @@ struct HostsConfigTests {
             .patched("deployments:\n  api: {command: [python3, api.py], port: 8080}\n  ocr: {command: [python3, ocr.py], port: 8080}", with: deployments)
         #expect(try hostsFixture(recreate).issues(env: "prod") == [])
         let blueGreen = recreate.patched("base_image: \"localhost/base:1\"}", with: "base_image: \"localhost/base:1\", strategy: blue-green}")
-        let issues = try hostsFixture(blueGreen).issues(env: "prod")
-        #expect(codesAndPaths(issues) == ["target-mismatch environments.prod.container.strategy"])
-        #expect(issues.first?.hint?.contains("strategy: recreate") == true)
+        #expect(try hostsFixture(blueGreen).issues(env: "prod") == [])
     }
 }

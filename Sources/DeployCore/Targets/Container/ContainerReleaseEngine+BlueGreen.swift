@@ -18,9 +18,10 @@ extension ContainerReleaseEngine {
         var extra = [Self.colorLabel: color]
         var hostPort: Int?
         if Self.port(deployment) != nil {
-            guard let free = LoopbackPort.free() else {
-                return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed", detail: "no free loopback port"),
-                               failure: HealthFailure(deployment: deployment.name, check: "start", observed: "no free port on 127.0.0.1", threshold: "a free port"))
+            guard let free = proxy?.freePort() ?? LoopbackPort.free() else {
+                let on = proxy?.upstreamAddress ?? address
+                return Applied(result: DeploymentResult(name: deployment.name, action: "start", outcome: "failed", detail: "no free port on \(on)"),
+                               failure: HealthFailure(deployment: deployment.name, check: "start", observed: "no free port on \(on)", threshold: "a free port"))
             }
             hostPort = free
             extra[Self.upstreamLabel] = String(free)

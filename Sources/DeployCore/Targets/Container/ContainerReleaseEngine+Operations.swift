@@ -143,12 +143,16 @@ extension ContainerReleaseEngine {
     public func clean() async throws(Failure) -> [DeploymentResult] {
         let results = try removeContainers()
         guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
-        if let proxy {
-            for route in proxy.routes() { try? proxy.remove(route.deployment) }
-            proxy.stop()
-        }
+        removeProxy()
         try await ledger.clear()
         return results
+    }
+
+    /// Drops every route of the environment's proxy and stops it (blue-green).
+    func removeProxy() {
+        guard let proxy else { return }
+        for route in proxy.routes() { try? proxy.remove(route.deployment) }
+        proxy.stop()
     }
 
     /// Stops and removes every container of the environment this engine reaches.

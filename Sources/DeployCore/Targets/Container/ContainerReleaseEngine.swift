@@ -12,7 +12,7 @@ public struct ContainerReleaseEngine: ReleaseTarget {
     public let gate: HealthGate
     public let secrets: SecretStore
     /// The environment's reverse proxy (blue-green strategy); nil for recreate.
-    public var proxy: NginxProxy?
+    public var proxy: (any TrafficProxy)?
     public var progress: (@Sendable (DeploymentResult) -> Void)?
     /// Seconds a stopping container gets before the engine kills it.
     public var grace = 10

@@ -60,16 +60,18 @@ enum NginxConfig {
     }
 
     /// `routes/<deployment>.conf`: one upstream (kept-alive connections) and one server.
-    static func route(deployment: String, address: String, listen: Int, upstream: Int) -> String {
+    /// `upstreamAddress`: where the colors publish their port (loopback here; a remote host's
+    /// address there, so crank's health gate reaches the idle color before the switch).
+    static func route(deployment: String, address: String, listen: Int, upstream: Int, upstreamAddress: String = "127.0.0.1") -> String {
         """
         # crank route for deployment \(deployment); rewritten on every switch.
         upstream crank_\(deployment) {
-            server 127.0.0.1:\(upstream);
+            server \(upstreamAddress.contains(":") ? "[\(upstreamAddress)]" : upstreamAddress):\(upstream);
             keepalive 16;
         }
 
         server {
-            listen \(address):\(listen);
+            listen \(address.contains(":") ? "[\(address)]" : address):\(listen);
             location / {
                 proxy_pass http://crank_\(deployment);
             }
@@ -86,7 +88,7 @@ enum NginxConfig {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" })
             guard words.count >= 2, let port = words[1].split(separator: ":").last.flatMap({ Int($0) }) else { continue }
             if words[0] == "listen", listen == nil { listen = port }
-            if words[0] == "server", words[1].hasPrefix("127.0.0.1:"), upstream == nil { upstream = port }
+            if words[0] == "server", upstream == nil { upstream = port }
         }
         guard let listen, let upstream else { return nil }
         return NginxProxy.Route(deployment: deployment, listen: listen, upstream: upstream)

@@ -13,7 +13,7 @@ import Foundation
 /// it returns, nothing reaches the previous upstream through this proxy any more, so the caller
 /// may stop the old color. A config nginx rejects leaves the previous route file in place (and
 /// nginx keeps serving it). Calls on one prefix are serialised by a lock file, across processes.
-public struct NginxProxy: Sendable {
+public struct NginxProxy: TrafficProxy {
     /// Where routes listen. Loopback is the default: crank never opens a port to the network
     /// unless asked; a front (TLS terminator, load balancer) on the host reaches 127.0.0.1.
     public enum ListenAddress: String, Sendable, Equatable {
@@ -36,6 +36,11 @@ public struct NginxProxy: Sendable {
         self.listenAddress = listenAddress
         self.runner = runner
     }
+
+    /// The idle color publishes on loopback: nginx is on the same machine.
+    public var upstreamAddress: String { "127.0.0.1" }
+
+    public func freePort() -> Int? { LoopbackPort.free() }
 
     /// The prefix for one environment under a project's state directory (`.crank`).
     public static func directory(stateDirectory: String, environment: String) -> String {

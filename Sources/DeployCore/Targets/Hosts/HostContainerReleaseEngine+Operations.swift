@@ -37,7 +37,7 @@ extension HostContainerReleaseEngine {
         }
     }
 
-    /// Removes the environment's containers on every host it ran on (images stay); nothing is
+    /// Removes the environment's containers (and crank's nginx, blue-green) on every host it ran on (images stay); nothing is
     /// live after. A host that cannot be reached or listed fails the clean, and the history stays.
     public func clean() async throws(Failure) -> [DeploymentResult] {
         let (releases, _) = try await ledger.history()
@@ -45,7 +45,10 @@ extension HostContainerReleaseEngine {
         try await probe(hosts)
         let removed = await boundedConcurrency(hosts, jobs: maxParallel) { host -> [DeploymentResult] in
             do throws(Failure) {
-                return try self.onHost(host).removeContainers()
+                let engine = self.onHost(host)
+                let removed = try engine.removeContainers()
+                if !removed.contains(where: { $0.outcome == "failed" }) { engine.removeProxy() }
+                return removed
             } catch {
                 return [DeploymentResult(name: "-", action: "remove", outcome: "failed", detail: "\(host.name): \(error)")]
             }

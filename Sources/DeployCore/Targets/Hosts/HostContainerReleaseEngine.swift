@@ -5,7 +5,8 @@ import Foundation
 /// `:r<N>` and shipped to the hosts that need them (`podman save | ssh host podman load`, or a
 /// tag on the host when it holds the same image already). On a host, the container engine's CLI
 /// runs over ssh (`RemoteCommandRunner`), so each host is driven by a `ContainerReleaseEngine`
-/// exactly as this machine is — ports published on the host's address and gated there.
+/// exactly as this machine is — ports published on the host's address and gated there; with the
+/// blue-green strategy, crank's nginx runs on each host (`RemoteNginxProxy`).
 /// All or nothing across machines, as for processes on hosts.
 public struct HostContainerReleaseEngine: ReleaseTarget {
     public typealias Failure = ReleaseEngine.Failure
@@ -42,6 +43,11 @@ public struct HostContainerReleaseEngine: ReleaseTarget {
         containers.host = host
         containers.scope = scope
         containers.grace = grace
+        if local.settings?.strategy == .blueGreen {
+            var proxy = RemoteNginxProxy(transport: fleet.transport(host), runner: fleet.runner, directory: "\(host.root)/proxy/\(environment)")
+            proxy.grace = TimeInterval(grace)
+            containers.proxy = proxy
+        }
         return containers
     }
 
