@@ -36,7 +36,8 @@ final class HostsProject: @unchecked Sendable {
         try writeConfig(knownHosts: hosts.knownHostsFile)
     }
 
-    func writeConfig(knownHosts: String) throws {
+    /// `rollout`: the environment's `rollout:` value (none when nil).
+    func writeConfig(knownHosts: String, rollout: String? = nil, healthTimeout: Int = 8) throws {
         let entries = hosts.hosts.map { host in
             "      \(host.name): {address: \(host.address), port: \(host.port), user: root, root: \"\(host.root)/crank\"}"
         }.joined(separator: "\n")
@@ -47,7 +48,7 @@ final class HostsProject: @unchecked Sendable {
                 command: [python3, service.py]
                 port: \(port)
                 env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}", SLOW_START: "${SLOW_START:-0}"}
-                health: {path: /health, timeout: 8}
+                health: {path: /health, timeout: \(healthTimeout)}
                 role: web
             environments:
               prod:
@@ -57,6 +58,7 @@ final class HostsProject: @unchecked Sendable {
                 roles:
                   web: [\(hosts.hosts.map(\.name).joined(separator: ", "))]
                 ssh: {identity_file: "\(hosts.identityFile)", known_hosts: "\(knownHosts)", max_parallel: 10}
+            \(rollout.map { "    rollout: \($0)" } ?? "")
 
             """)
     }
@@ -74,6 +76,14 @@ final class HostsProject: @unchecked Sendable {
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
             return object["version"] as? String
         }
+    }
+
+    /// The pid of the service on each host, by host name (`status --json`).
+    func pids() async throws -> [String: Int] {
+        let output = try await run(["status", "--env", "prod", "--json"])
+        let rows = (try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["deployments"] as? [[String: Any]] ?? []
+        return Dictionary(rows.compactMap { row in (row["host"] as? String).flatMap { host in (row["pid"] as? Int).map { (host, $0) } } },
+                          uniquingKeysWith: { first, _ in first })
     }
 
     func history() async throws -> [String] {
@@ -119,6 +129,32 @@ extension RealProcessSuites {
             let clean = try await project.run(["clean", "--env", "prod", "--yes"])
             #expect(clean.status == 0, "\(clean.stderr)")
             #expect(project.versions() == [nil, nil, nil])
+        }
+
+        @Test("rollout: batches change the hosts one after another; a failing canary stops the rollout before the other hosts are touched")
+        func batchedRollout() async throws {
+            let project = try HostsProject()
+            defer { project.cleanUp() }
+            try project.writeConfig(knownHosts: project.hosts.knownHostsFile, rollout: "{batch: 2, pause: 1s}")
+            let started = Date()
+            let batched = try await project.run(["deploy", "--env", "prod"], ["VERSION": "2"])
+            #expect(batched.status == 0, "\(batched.stderr)")
+            #expect(Date().timeIntervalSince(started) >= 1, "the pause between the two batches")
+            #expect(project.versions() == ["2", "2", "2"])
+            let progress = batched.stderr.split(separator: "\n").filter { $0.contains("web: deployed") }
+            #expect(progress.count == 3 && progress.last?.contains("host-3 (batch 2/2)") == true, "\(batched.stderr)")
+
+            try project.writeConfig(knownHosts: project.hosts.knownHostsFile, rollout: "{canary: 1, batch: 1}", healthTimeout: 3)
+            let before = try await project.pids()
+            let failed = try await project.run(["deploy", "--env", "prod"], ["VERSION": "3", "FAIL_HOST": "host-1"])
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("web@host-1"), "\(failed.stderr)")
+            #expect(project.versions() == ["2", "2", "2"], "the canary goes back to the previous release")
+            let after = try await project.pids()
+            #expect(before.count == 3 && after.count == 3, "\(before) \(after)")
+            #expect(after["host-1"] != before["host-1"], "the canary was replaced, then restored")
+            #expect(after["host-2"] == before["host-2"] && after["host-3"] == before["host-3"], "the later batches were never touched")
+            #expect(failed.stdout.contains("not started"), "\(failed.stdout)")
         }
 
         @Test("an unreachable host fails the deploy before anything changes; an unknown host key names its fingerprint")

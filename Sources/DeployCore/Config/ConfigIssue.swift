@@ -37,7 +37,8 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case unknownRole = "unknown-role"
         /// A service in an environment with hosts that is on none of them.
         case missingPlacement = "missing-placement"
-        /// `role:`/`hosts:` where they cannot apply: a flow, or an environment without hosts.
+        /// `role:`/`hosts:` where they cannot apply: a flow, or an environment without hosts;
+        /// `rollout:` on an environment without hosts.
         case invalidPlacement = "invalid-placement"
     }
 

@@ -90,6 +90,8 @@ public struct EnvironmentSpec: Equatable, Sendable {
     /// Role name → host names; a deployment's `role:` places it on them.
     public var roles: [String: [String]] = [:]
     public var ssh = SSHSettings()
+    /// Batches and canary of a deploy to the hosts (nil: every host at once).
+    public var rollout: RolloutSettings?
 
     public init(name: String, target: TargetKind) {
         self.name = name

@@ -6,7 +6,7 @@ struct ProjectConfigDecoder {
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
         "restart", "resources", "role", "hosts",
     ]
-    static let environmentKeys = ["target", "prefect", "container", "env", "keep_releases", "hosts", "roles", "ssh"]
+    static let environmentKeys = ["target", "prefect", "container", "env", "keep_releases", "hosts", "roles", "ssh", "rollout"]
 
     var reader = ConfigReader()
     /// The project root and home directory that relative and `~/` paths (ssh files) resolve against.
@@ -158,6 +158,7 @@ struct ProjectConfigDecoder {
         spec.env = reader.stringMap(node["env"], path: path + ".env") ?? [:]
         spec.keepReleases = reader.int(node["keep_releases"], path: path + ".keep_releases", range: 1...100_000) ?? spec.keepReleases
         decodeHosts(node, path: path, into: &spec)
+        decodeRollout(node, path: path, into: &spec)
         return spec
     }
 }

@@ -24,10 +24,13 @@ public struct PlanDiff: Equatable, Sendable, Encodable {
     /// what a Prefect server has now.
     public var comparedWith = "the live release"
     public var deployments: [Change]
+    /// An environment with hosts and `rollout:`: the batches a deploy would change the hosts of
+    /// the created and updated deployments in (absent otherwise).
+    public var rollout: RolloutPlan?
 
     public var hasChanges: Bool { deployments.contains { $0.action != .unchanged } }
 
-    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments }
+    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments, rollout }
 
     public static func compute(environment: String, desired: [RenderedDeployment], live: (id: String, deployments: [RenderedDeployment])?) -> PlanDiff {
         let current = Dictionary((live?.deployments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -20,11 +20,13 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
     public var hosts: [HostSpec]?
     public var roles: [String: [String]]?
     public var ssh: SSHSettings?
+    /// The batches rollback changes the hosts in.
+    public var rollout: RolloutSettings?
 
     enum CodingKeys: String, CodingKey {
         case format, project, environment, target, prefectAPIURL = "prefect_api_url", prefectWorkPool = "prefect_work_pool"
         case prefectWorkQueue = "prefect_work_queue", prefectAPIKeySecret = "prefect_api_key_secret", containerEngine = "container_engine"
-        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh
+        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh, rollout
     }
 
     public init(project: String, spec: EnvironmentSpec) {
@@ -43,6 +45,7 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
             hosts = spec.hosts
             roles = spec.roles
             ssh = spec.ssh
+            rollout = spec.rollout
         }
     }
 
@@ -59,6 +62,7 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
         spec.hosts = hosts ?? []
         spec.roles = roles ?? [:]
         spec.ssh = ssh ?? SSHSettings()
+        spec.rollout = rollout
         return spec
     }
 

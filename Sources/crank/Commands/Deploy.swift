@@ -84,13 +84,7 @@ extension Crank {
     }
 }
 
-/// `30s`, `5m`, `1h`, `250ms`, or plain seconds.
+/// `30s`, `5m`, `1h`, `250ms`, or plain seconds (DeployCore's `DurationText`).
 enum Duration {
-    static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return value * factor }
-        }
-        return Double(text).flatMap { $0 >= 0 ? $0 : nil }
-    }
+    static func seconds(_ text: String) -> Double? { DurationText.seconds(text) }
 }

@@ -24,6 +24,13 @@ enum PlanRendering {
             "\(diff.deployments.filter { $0.action == action }.count) \(action == .unchanged ? "unchanged" : "to \(action.rawValue)")"
         }
         lines.append(counts.joined(separator: ", "))
+        if let rollout = diff.rollout, !rollout.batches.isEmpty {
+            let pause = rollout.pause > 0 && rollout.batches.count > 1 ? ", \(DurationText.format(rollout.pause)) between batches" : ""
+            lines.append("Rollout of the changed deployments' hosts (\(rollout.batches.count) batch\(rollout.batches.count == 1 ? "" : "es")\(pause)):")
+            for (index, hosts) in rollout.batches.enumerated() {
+                lines.append("  \(rollout.label(index) ?? "batch 1/1"): \(hosts.joined(separator: ", "))")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -48,7 +48,8 @@ enum ReleaseRendering {
             let undo = restored ? "the previous release was restored where it could be" : "nothing was started"
             return "\(undo); stop the process holding the port (crank never stops one it did not start), or change deployments.\(failure.deployment).port"
         case _ where failure.deployment.contains("@"):
-            let undo = restored ? "every host this deploy changed was put back to the previous release" : "the failed deployment was left running"
+            var undo = restored ? "every host this deploy changed was put back to the previous release" : "the failed deployment was left running"
+            if outcome.deployments.contains(where: { $0.outcome == "not started" }) { undo += "; the later batches were not started" }
             let parts = failure.deployment.split(separator: "@")
             return "\(undo); its log is on \(parts.last ?? "the host") in <root>/run/\(outcome.environment)/\(parts.first ?? "").log"
         default:

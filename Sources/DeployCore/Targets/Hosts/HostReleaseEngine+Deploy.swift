@@ -1,13 +1,20 @@
 import Foundation
 
 extension HostReleaseEngine {
+    /// The plan diff; with `rollout:`, also the batches of the hosts of changed deployments
+    /// (a deploy also restarts a host whose process does not run — only it can ask the hosts).
     public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
-        try await ledger.plan(manifest)
+        var diff = try await ledger.plan(manifest)
+        guard settings?.rollout != nil else { return diff }
+        let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
+        diff.rollout = rolloutPlan(Self.placements(manifest.entries.map(\.deployment).filter { changed.contains($0.name) }))
+        return diff
     }
 
-    /// Probe every host → plan → copy the release to the hosts that need it → replace the
-    /// changed (or not running) deployments, at most `ssh.max_parallel` at once, each gated →
-    /// live; any failure puts every changed host back to the previous release.
+    /// Probe every host → plan → replace the changed (or not running) deployments batch by
+    /// batch (`rollout:`; one batch without it), at most `ssh.max_parallel` at once, each gated,
+    /// copying the release to a host first → live. A failing batch stops the rollout and puts
+    /// every placement changed so far back to the previous release; later batches stay untouched.
     public func deploy(_ manifest: BuildManifest, options: DeployOptions) async throws(Failure) -> ReleaseOutcome {
         var desired = manifest.entries.map(\.deployment)
         let known = desired.map(\.name)
@@ -48,14 +55,12 @@ extension HostReleaseEngine {
             await ledger.fail(record, HealthFailure(deployment: "-", check: "snapshot", observed: "\(error)", threshold: "the release directory is written"))
             throw .state("cannot record release \(record.id): \(error)")
         }
-        let results = await boundedConcurrency(toStart, jobs: maxParallel) { placement in
-            let applied = await self.replace(placement, release: record.id)
-            self.progress?(applied.result)
-            return applied
-        }
-        if let failure = results.compactMap(\.failure).first {
+        let run = await replaceInBatches(toStart, release: record.id)
+        let results = run.applied
+        if let failure = run.failure {
             var outcomes = results.map(\.result)
-            if options.rollbackOnFailure { outcomes = await restore(toStart, previous: live, results: outcomes) }
+            if options.rollbackOnFailure { outcomes = await restore(run.touched, previous: live, results: outcomes) }
+            outcomes += Self.notStarted(run.skipped)
             await ledger.fail(record, failure)
             return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
         }
@@ -73,12 +78,14 @@ extension HostReleaseEngine {
     }
 
     /// Replaces one deployment on one host: with a port the old process stops first; without,
-    /// the new one starts, passes its gate, then the old one stops.
-    func replace(_ placement: Placement, release: String) async -> Applied {
+    /// the new one starts, passes its gate, then the old one stops. `batch` labels the result's
+    /// detail ("host-2 (batch 2/3) pid 4242").
+    func replace(_ placement: Placement, release: String, batch: String? = nil) async -> Applied {
         let name = placement.deployment.name
         let host = placement.host
+        let shown = host.name + (batch.map { " (\($0))" } ?? "")
         func failed(_ check: String, _ observed: String, _ threshold: String) -> Applied {
-            Applied(result: DeploymentResult(name: name, action: "start", outcome: "failed", detail: "\(host.name): \(observed)"),
+            Applied(result: DeploymentResult(name: name, action: "start", outcome: "failed", detail: "\(shown): \(observed)"),
                     failure: HealthFailure(deployment: "\(name)@\(host.name)", check: check, observed: observed, threshold: threshold))
         }
         if let problem = ship(release, to: host) { return failed("copy", problem, "the release is on the host") }
@@ -110,7 +117,7 @@ extension HostReleaseEngine {
             return failed(failure.check, failure.observed, failure.threshold)
         }
         if port == nil, let old, old.pid != pid { _ = stopProcess(old, on: host) }
-        return Applied(result: DeploymentResult(name: name, action: "start", outcome: "deployed", detail: "\(host.name) pid \(pid)"), failure: nil)
+        return Applied(result: DeploymentResult(name: name, action: "start", outcome: "deployed", detail: "\(shown) pid \(pid)"), failure: nil)
     }
 
     @discardableResult

@@ -1,7 +1,8 @@
 import Foundation
 
 extension HostReleaseEngine {
-    /// Re-applies a recorded release on its hosts, gated; a failure puts the live one back.
+    /// Re-applies a recorded release on its hosts, gated, in the batches of `rollout:` like a
+    /// deploy; a failure puts the live one back where the rollback changed it.
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
         let (releases, live) = try await ledger.history()
         let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested) {
@@ -9,14 +10,12 @@ extension HostReleaseEngine {
         }
         let wanted = Self.placements(target.deployments)
         try await probe(wanted.map(\.host) + Self.placements(live?.deployments ?? []).map(\.host))
-        let results = await boundedConcurrency(wanted, jobs: maxParallel) { placement in
-            let applied = await self.replace(placement, release: target.id)
-            self.progress?(applied.result)
-            return applied
-        }
-        if let failure = results.compactMap(\.failure).first {
-            let outcomes = await restore(wanted, previous: live, results: results.map(\.result))
-            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: results.map(\.result) + outcomes, failure: failure)
+        let run = await replaceInBatches(wanted, release: target.id)
+        let results = run.applied
+        if let failure = run.failure {
+            let outcomes = await restore(run.touched, previous: live, results: results.map(\.result))
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed",
+                                  deployments: results.map(\.result) + outcomes + Self.notStarted(run.skipped), failure: failure)
         }
         let keys = Set(wanted.map(\.key))
         let stopped = await stop(Self.placements(live?.deployments ?? []).filter { !keys.contains($0.key) })

@@ -2,8 +2,9 @@ import Foundation
 
 /// `target: local` with `hosts:`: every service/worker runs as a supervised process on each of
 /// its hosts (`RemoteSupervisor` over `SSHTransport`), gated from crank's side (HTTP/TCP to the
-/// host's address, `exec:` over SSH). All or nothing across machines: when any host fails its
-/// gate, every host this deploy changed is put back to the previous release.
+/// host's address, `exec:` over SSH), in the batches of `rollout:` (`RolloutPlan`). All or
+/// nothing across machines: when any host fails its gate, no later batch starts and every host
+/// this deploy changed is put back to the previous release.
 public struct HostReleaseEngine: ReleaseTarget {
     public typealias Failure = ReleaseEngine.Failure
 
