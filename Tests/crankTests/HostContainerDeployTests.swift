@@ -12,7 +12,7 @@ final class HostContainerProject: @unchecked Sendable {
     let port: Int
     let project: String
 
-    init(strategy: String = "recreate") throws {
+    init(strategy: String = "recreate", rollout: String? = nil) throws {
         hosts = try SimulatedHosts(count: 3, containers: true)
         port = try PrefectServer.freePort()
         project = "hc" + UUID().uuidString.lowercased().prefix(8).filter(\.isLetter) + String(port)
@@ -42,6 +42,7 @@ final class HostContainerProject: @unchecked Sendable {
                     roles:
                       web: [\(hosts.hosts.map(\.name).joined(separator: ", "))]
                     ssh: {identity_file: "\(hosts.identityFile)", known_hosts: "\(hosts.knownHostsFile)"}
+                \(rollout.map { "    rollout: \($0)" } ?? "")
 
                 """,
         ])
@@ -96,12 +97,13 @@ final class HostContainerProject: @unchecked Sendable {
 extension ContainerSuites {
     @Suite("Containers on hosts: real sshd, a podman storage per host", .serialized)
     struct HostContainerDeployTests {
-        @Test("deploy ships the image to 3 hosts and runs it there; a failing gate on one host restores all; rollback; clean")
+        @Test("deploy ships the image to 3 hosts and runs it there (canary first); a failing gate on one host restores all; rollback; clean")
         func containersOnThreeHosts() async throws {
-            let fixture = try HostContainerProject()
+            let fixture = try HostContainerProject(rollout: "{canary: 1}")
             defer { fixture.cleanUp() }
             let first = try await fixture.crank(["deploy", "--env", "prod", "--reason", "first"])
             #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(first.stdout.contains("host-1 (canary, batch 1/2)") && first.stdout.contains("host-3 (batch 2/2)"), "\(first.stdout)")
             #expect(fixture.pages() == ["1", "1", "1"])
             // The image really travelled: each host's own storage holds the release tag.
             for host in fixture.hosts.hosts {

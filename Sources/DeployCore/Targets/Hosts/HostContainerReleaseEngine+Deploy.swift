@@ -1,14 +1,32 @@
 import Foundation
 
 extension HostContainerReleaseEngine {
+    /// The plan diff; with `rollout:`, also the batches of the hosts of changed deployments.
     public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
-        try await ledger.plan(manifest)
+        var diff = try await ledger.plan(manifest)
+        guard local.settings?.rollout != nil else { return diff }
+        let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
+        diff.rollout = rolloutPlan(Self.placements(manifest.entries.map(\.deployment).filter { changed.contains($0.name) }))
+        return diff
+    }
+
+    func rolloutPlan(_ placements: [Placement]) -> RolloutPlan {
+        RolloutPlan(hosts: placements.map(\.host.name), order: local.settings?.hosts.map(\.name) ?? [], settings: local.settings?.rollout)
+    }
+
+    /// Replaces `placements` with `release` batch after batch (`rollout:`; one batch without it).
+    func replaceInBatches(_ placements: [Placement], release: String) async -> HostReleaseEngine.RolloutRun {
+        await HostReleaseEngine.inBatches(placements, plan: rolloutPlan(placements), jobs: maxParallel) { placement, label in
+            let applied = Self.onHost(await self.onHost(placement.host).replace(placement.deployment, release: release), placement, batch: label)
+            self.progress?(applied.result)
+            return HostReleaseEngine.Applied(result: applied.result, failure: applied.failure)
+        }
     }
 
     /// Probe every host → plan → build and tag the images here → ship them to the hosts that
-    /// need them (nothing has changed yet) → replace the changed (or not running) placements,
-    /// at most `ssh.max_parallel` at once, each gated on its host → live; any failure puts
-    /// every changed host back to the previous release.
+    /// need them (nothing has changed yet) → replace the changed (or not running) placements
+    /// batch by batch (`rollout:`), at most `ssh.max_parallel` at once, each gated on its host →
+    /// live; any failure stops the rollout and puts every changed host back to the previous release.
     public func deploy(_ manifest: BuildManifest, options: DeployOptions) async throws(Failure) -> ReleaseOutcome {
         var desired = manifest.entries.map(\.deployment)
         let known = desired.map(\.name)
@@ -45,14 +63,12 @@ extension HostContainerReleaseEngine {
             await ledger.fail(record, failure)
             return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: (built + shipped).map(\.result), failure: failure)
         }
-        let results = await boundedConcurrency(toStart, jobs: maxParallel) { placement in
-            let applied = Self.onHost(await self.onHost(placement.host).replace(placement.deployment, release: record.id), placement)
-            self.progress?(applied.result)
-            return applied
-        }
-        if let failure = results.compactMap(\.failure).first {
+        let run = await replaceInBatches(toStart, release: record.id)
+        let results = run.applied
+        if let failure = run.failure {
             var outcomes = results.map(\.result)
-            if options.rollbackOnFailure { outcomes += await restore(Array(zip(toStart, results)), previous: live) }
+            if options.rollbackOnFailure { outcomes += await restore(Array(zip(run.touched, results)), previous: live) }
+            outcomes += HostReleaseEngine.notStarted(run.skipped)
             await ledger.fail(record, failure)
             return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
         }
@@ -96,7 +112,7 @@ extension HostContainerReleaseEngine {
     /// After a failure: every placement this deploy touched goes back to the previous release
     /// (removed where the previous release did not run it there). A placement that failed its own
     /// start was already put back by the host's engine (recreate starts the old container again).
-    func restore(_ attempts: [(Placement, Applied)], previous: ReleaseRecord?) async -> [DeploymentResult] {
+    func restore(_ attempts: [(Placement, HostReleaseEngine.Applied)], previous: ReleaseRecord?) async -> [DeploymentResult] {
         let old = Dictionary(Self.placements(previous?.deployments ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         return await boundedConcurrency(attempts, jobs: maxParallel) { placement, applied in
             let name = placement.deployment.name
@@ -155,14 +171,12 @@ extension HostContainerReleaseEngine {
         if let failure = shipped.compactMap(\.failure).first {
             return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: shipped.map(\.result), failure: failure)
         }
-        let results = await boundedConcurrency(wanted, jobs: maxParallel) { placement in
-            let applied = Self.onHost(await self.onHost(placement.host).replace(placement.deployment, release: target.id), placement)
-            self.progress?(applied.result)
-            return applied
-        }
-        if let failure = results.compactMap(\.failure).first {
-            let outcomes = await restore(Array(zip(wanted, results)), previous: live)
-            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: results.map(\.result) + outcomes, failure: failure)
+        let run = await replaceInBatches(wanted, release: target.id)
+        let results = run.applied
+        if let failure = run.failure {
+            let outcomes = await restore(Array(zip(run.touched, results)), previous: live)
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed",
+                                  deployments: results.map(\.result) + outcomes + HostReleaseEngine.notStarted(run.skipped), failure: failure)
         }
         let keys = Set(wanted.map(\.key))
         let stopped = await stop(Self.placements(live?.deployments ?? []).filter { !keys.contains($0.key) })

@@ -55,10 +55,10 @@ public struct HostContainerReleaseEngine: ReleaseTarget {
         if let problem = await fleet.probe(hosts) { throw .host(problem) }
     }
 
-    /// A result and failure of one placement, naming the host.
-    static func onHost(_ applied: Applied, _ placement: Placement) -> Applied {
+    /// A result and failure of one placement, naming the host (and its rollout batch).
+    static func onHost(_ applied: Applied, _ placement: Placement, batch: String? = nil) -> Applied {
         var result = applied.result
-        result.detail = placement.host.name + (result.detail.map { ": \($0)" } ?? "")
+        result.detail = placement.host.name + (batch.map { " (\($0))" } ?? "") + (result.detail.map { ": \($0)" } ?? "")
         var failure = applied.failure
         failure?.deployment = placement.key
         return Applied(result: result, failure: failure)

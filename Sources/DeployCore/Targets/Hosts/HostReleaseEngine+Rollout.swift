@@ -25,7 +25,18 @@ extension HostReleaseEngine {
     /// `ssh.max_parallel` at once, each gated; the next batch starts after `rollout.pause`
     /// once all passed. After a failing batch no later batch starts.
     func replaceInBatches(_ placements: [Placement], release: String) async -> RolloutRun {
-        let plan = rolloutPlan(placements)
+        await Self.inBatches(placements, plan: rolloutPlan(placements), jobs: maxParallel) { placement, label in
+            let applied = await self.replace(placement, release: release, batch: label)
+            self.progress?(applied.result)
+            return applied
+        }
+    }
+
+    /// Runs `apply` (given each placement and its batch's label) batch after batch of `plan`,
+    /// at most `jobs` at once; after a failing batch no later batch starts. Shared by the
+    /// engines on hosts (processes and containers).
+    static func inBatches(_ placements: [Placement], plan: RolloutPlan, jobs: Int,
+                          apply: @escaping @Sendable (Placement, String?) async -> Applied) async -> RolloutRun {
         var run = RolloutRun()
         for (index, hosts) in plan.batches.enumerated() {
             let batch = placements.filter { hosts.contains($0.host.name) }
@@ -36,11 +47,7 @@ extension HostReleaseEngine {
             if index > 0, plan.pause > 0 { try? await Task.sleep(nanoseconds: UInt64(plan.pause * 1_000_000_000)) }
             run.touched += batch
             let label = plan.label(index)
-            run.applied += await boundedConcurrency(batch, jobs: maxParallel) { placement in
-                let applied = await self.replace(placement, release: release, batch: label)
-                self.progress?(applied.result)
-                return applied
-            }
+            run.applied += await boundedConcurrency(batch, jobs: jobs) { placement in await apply(placement, label) }
         }
         return run
     }
