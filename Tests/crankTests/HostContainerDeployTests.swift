@@ -11,6 +11,7 @@ final class HostContainerProject: @unchecked Sendable {
     let tree: TemporaryTree
     let port: Int
     let project: String
+    let token = "tok-\(UUID().uuidString)"
 
     init(strategy: String = "recreate", rollout: String? = nil) throws {
         hosts = try SimulatedHosts(count: 3, containers: true)
@@ -32,6 +33,7 @@ final class HostContainerProject: @unchecked Sendable {
                     port: \(port)
                     env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}", SLOW_START: "${SLOW_START:-0}"}
                     health: {path: /health, timeout: 6}
+                    secrets: [WEB_TOKEN]
                     role: web
                 environments:
                   prod:
@@ -56,7 +58,7 @@ final class HostContainerProject: @unchecked Sendable {
 
     func crank(_ arguments: [String], _ environment: [String: String] = [:]) async throws -> ProcessOutput {
         let root = tree.root
-        var env = ["CONTAINERS_CONF": ContainerProject.conf]
+        var env = ["CONTAINERS_CONF": ContainerProject.conf, "WEB_TOKEN": token]
         env.merge(environment) { _, new in new }
         let merged = env
         return try await ProcessRunner.offPool { try ProcessRunner.crank(arguments + ["-C", root], environment: merged) }
@@ -111,6 +113,15 @@ extension ContainerSuites {
                 #expect(images.contains("\(fixture.repository):r1"), "\(host.name): \(images)")
             }
             #expect(try fixture.containers(running: true) == Array(repeating: ["\(fixture.project)-web-r1"], count: 3))
+            // The secret reached each container (through ssh's stdin), and no log or state file.
+            let env = try fixture.hosts.podman(fixture.hosts.hosts[1], ["exec", "\(fixture.project)-web-r1", "sh", "-c", "echo WEB_TOKEN=$WEB_TOKEN"]).stdout
+            #expect(env.contains("WEB_TOKEN=\(fixture.token)"))
+            let log = try String(contentsOfFile: fixture.tree.path(".crank/state/prod/remote.log"), encoding: .utf8)
+            let lines = log.split(separator: "\n")
+            #expect(lines.contains { $0.contains("exit 0") && $0.contains("podman save \(fixture.repository):r1") && $0.contains("load") }, "\(log.suffix(3000))")
+            #expect(lines.contains { $0.contains("exit 0") && $0.contains("'podman' 'run' '-d'") && $0.contains("'--env-file' '/dev/stdin'") })
+            let grep = try ProcessRunner.run("/bin/grep", ["-rl", fixture.token, fixture.tree.path(".crank")])
+            #expect(grep.stdout.isEmpty, "secret found in \(grep.stdout)")
 
             let status = try await fixture.crank(["status", "--env", "prod", "--json"])
             let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])

@@ -59,12 +59,12 @@ public struct EnvironmentTarget: Sendable {
             guard spec.hasHosts else {
                 return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: fileLock, engine: containers)
             }
-            let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets)
+            let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets, stateDirectory: cache.directory)
             var hosts = HostContainerReleaseEngine(local: containers, fleet: fleet)
             hosts.grace = containers.grace
             return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: lock, engine: hosts)
         case (.local, let spec?) where spec.hasHosts:
-            let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets)
+            let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets, stateDirectory: cache.directory)
             var hosts = HostReleaseEngine(effective: effective, store: cache, transports: fleet.transports, runner: fleet.runner, gate: gate, secrets: secrets)
             hosts.grace = Int(grace.rounded(.up))
             return EnvironmentTarget(effective: effective, kind: .local, store: cache, cache: cache, lock: lock, engine: hosts)
@@ -78,8 +78,9 @@ public struct EnvironmentTarget: Sendable {
 
     /// The environment's hosts over ssh (a key from a secret written to a private file) and
     /// the deploy lock, kept on its first host: two machines deploying to the same hosts
-    /// exclude each other.
-    static func hostFleet(_ spec: EnvironmentSpec, effective: EffectiveConfig, secrets: SecretStore) throws(Failure) -> (HostFleet, HostLock) {
+    /// exclude each other. Every command sent to a host is logged in `remote.log`.
+    static func hostFleet(_ spec: EnvironmentSpec, effective: EffectiveConfig, secrets: SecretStore,
+                          stateDirectory: String) throws(Failure) -> (HostFleet, HostLock) {
         var ssh = spec.ssh
         if let name = ssh.identitySecret {
             guard let key = secrets.value(name) else { throw .missingSSHKey(secret: name, environment: spec.name) }
@@ -88,7 +89,9 @@ public struct EnvironmentTarget: Sendable {
         let control = SSHTransport.defaultControlDirectory
         let transports = Dictionary(spec.hosts.map { ($0.name, SSHTransport(host: $0, settings: ssh, controlDirectory: control)) },
                                     uniquingKeysWith: { first, _ in first })
-        let fleet = HostFleet(transports: transports, settings: ssh, runner: ProcessCommandRunner())
+        // Every ssh call is logged (`.crank/state/<env>/remote.log`).
+        let runner = RemoteCommandLog(base: ProcessCommandRunner(), path: "\(stateDirectory)/\(spec.name)/remote.log")
+        let fleet = HostFleet(transports: transports, settings: ssh, runner: runner)
         let lock = HostLock(transport: transports[spec.hosts[0].name]!, project: effective.config.project, environment: spec.name, runner: fleet.runner)
         return (fleet, lock)
     }
