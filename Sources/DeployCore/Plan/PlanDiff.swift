@@ -27,10 +27,12 @@ public struct PlanDiff: Equatable, Sendable, Encodable {
     /// An environment with hosts and `rollout:`: the batches a deploy would change the hosts of
     /// the created and updated deployments in (absent otherwise).
     public var rollout: RolloutPlan?
+    /// `deploy --dry-run` of an environment with hosts: the commands the deploy runs there.
+    public var remoteCommands: [RemoteStep]?
 
     public var hasChanges: Bool { deployments.contains { $0.action != .unchanged } }
 
-    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments, rollout }
+    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments, rollout, remoteCommands = "remote_commands" }
 
     public static func compute(environment: String, desired: [RenderedDeployment], live: (id: String, deployments: [RenderedDeployment])?) -> PlanDiff {
         let current = Dictionary((live?.deployments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -50,8 +50,11 @@ extension Crank {
                 throw ExitCode(1)
             }
             if dryRun {
-                let diff: PlanDiff
-                do { diff = try await session.engine.plan(manifest) } catch { throw session.fail(error) }
+                var diff: PlanDiff
+                do {
+                    diff = try await session.engine.plan(manifest)
+                    if let preview = session.engine as? RemoteCommandPreview { diff.remoteCommands = try await preview.remoteCommands(manifest) }
+                } catch { throw session.fail(error) }
                 if global.json { try terminal.printJSON(diff) } else {
                     terminal.print(PlanRendering.steps(plan, dryRun: true))
                     terminal.print(PlanRendering.diff(diff))

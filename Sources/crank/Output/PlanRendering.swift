@@ -31,6 +31,10 @@ enum PlanRendering {
                 lines.append("  \(rollout.label(index) ?? "batch 1/1"): \(hosts.joined(separator: ", "))")
             }
         }
+        if let steps = diff.remoteCommands, !steps.isEmpty {
+            lines.append("Commands on the hosts (in order per host; environments and secrets go through stdin, never shown):")
+            for step in steps { lines.append("  \(step.host)  \(step.purpose): \(step.command)") }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -145,15 +145,8 @@ public struct ContainerEngine: Sendable {
                           output: "the value of \(name) has a line break; engine env-files hold one line per variable (store it base64-encoded)")
         }
         let text = launch.env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
-        var arguments = ["run", "-d", "--name", launch.name, "--restart", launch.restart.rawValue, "--init"]
-        for (host, container) in launch.publish { arguments += ["-p", "\(launch.address):\(host):\(container)"] }
-        for (key, value) in launch.labels.sorted(by: { $0.key < $1.key }) { arguments += ["--label", "\(key)=\(value)"] }
-        if let network = launch.network { arguments += ["--network", network] }
-        if let cpus = launch.resources.cpus { arguments += ["--cpus", cpus] }
-        if let memory = launch.resources.memory { arguments += ["--memory", memory] }
         if envFileFromStdin {
-            return try call(arguments.prefix(4) + ["--env-file", "/dev/stdin"] + arguments.dropFirst(4) + [launch.image], input: Data(text.utf8))
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return try call(Self.runArguments(launch, envFile: "/dev/stdin"), input: Data(text.utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let directory = FileManager.default.temporaryDirectory.path + "/crank-env-" + UUID().uuidString
         let file = directory + "/env"
@@ -164,9 +157,18 @@ public struct ContainerEngine: Sendable {
             throw Failure(command: "write env-file", output: "\(error)")
         }
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        arguments.insert(contentsOf: ["--env-file", file], at: 4)
-        arguments.append(launch.image)
-        return try call(arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try call(Self.runArguments(launch, envFile: file)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `run -d …` for `launch`, its variables read from `envFile` (values never in argv).
+    static func runArguments(_ launch: Launch, envFile: String) -> [String] {
+        var arguments = ["run", "-d", "--name", launch.name, "--env-file", envFile, "--restart", launch.restart.rawValue, "--init"]
+        for (host, container) in launch.publish { arguments += ["-p", "\(launch.address):\(host):\(container)"] }
+        for (key, value) in launch.labels.sorted(by: { $0.key < $1.key }) { arguments += ["--label", "\(key)=\(value)"] }
+        if let network = launch.network { arguments += ["--network", network] }
+        if let cpus = launch.resources.cpus { arguments += ["--cpus", cpus] }
+        if let memory = launch.resources.memory { arguments += ["--memory", memory] }
+        return arguments + [launch.image]
     }
 
     func stop(_ name: String, grace: Int) throws(Failure) {

@@ -245,17 +245,8 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         guard let image = Self.releaseImage(deployment, release: release) else {
             return fail("start", observed: "no image in the rendered spec", threshold: "an image")
         }
-        var labels = labels(deployment.name).merging(extraLabels) { _, extra in extra }
-        labels["crank.release"] = release
-        var launch = ContainerEngine.Launch(name: name, image: image, env: variables(deployment, release: release), labels: labels,
-                                            network: settings?.containerNetwork.flatMap { $0.isEmpty ? nil : $0 })
-        if let port = Self.port(deployment), let hostPort { launch.publish = [(hostPort, port)] }
-        launch.address = address
-        if case .string(let policy)? = deployment.spec["restart"], let restart = RestartPolicy(rawValue: policy) { launch.restart = restart }
-        if case .object(let limits)? = deployment.spec["resources"] {
-            if case .string(let cpus)? = limits["cpus"] { launch.resources.cpus = cpus }
-            if case .string(let memory)? = limits["memory"] { launch.resources.memory = memory }
-        }
+        let launch = self.launch(deployment, release: release, image: image, hostPort: hostPort, extraLabels: extraLabels,
+                                 env: variables(deployment, release: release))
         do throws(ContainerEngine.Failure) {
             _ = try engine.start(launch)
         } catch {
@@ -271,6 +262,23 @@ public struct ContainerReleaseEngine: ReleaseTarget {
                            failure: failure)
         }
         return nil
+    }
+
+    /// What `run` starts for `deployment` of `release`.
+    func launch(_ deployment: RenderedDeployment, release: String, image: String, hostPort: Int?, extraLabels: [String: String],
+                env: [String: String]) -> ContainerEngine.Launch {
+        var labels = labels(deployment.name).merging(extraLabels) { _, extra in extra }
+        labels["crank.release"] = release
+        var launch = ContainerEngine.Launch(name: containerName(deployment.name, release: release), image: image, env: env, labels: labels,
+                                            network: settings?.containerNetwork.flatMap { $0.isEmpty ? nil : $0 })
+        if let port = Self.port(deployment), let hostPort { launch.publish = [(hostPort, port)] }
+        launch.address = address
+        if case .string(let policy)? = deployment.spec["restart"], let restart = RestartPolicy(rawValue: policy) { launch.restart = restart }
+        if case .object(let limits)? = deployment.spec["resources"] {
+            if case .string(let cpus)? = limits["cpus"] { launch.resources.cpus = cpus }
+            if case .string(let memory)? = limits["memory"] { launch.resources.memory = memory }
+        }
+        return launch
     }
 
     /// After a failure: what this deploy started goes back to the previous release's image.
