@@ -11,7 +11,7 @@ final class HostsProject: @unchecked Sendable {
         time.sleep(float(os.environ.get("SLOW_START", "0")))
         host, port, version = os.environ["HOST"], int(os.environ["PORT"]), os.environ.get("VERSION", "1")
         failing = os.environ.get("FAIL_HOST") == os.environ.get("CRANK_HOST")
-        if os.environ.get("DETACH_HOST") == os.environ.get("CRANK_HOST"):
+        if os.environ.get("DETACH_HOST", "none") == os.environ.get("CRANK_HOST"):
             # The started process stays but serves nothing; a grandchild in a session of its own serves.
             if os.fork() > 0:
                 while True:
