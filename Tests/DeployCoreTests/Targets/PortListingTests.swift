@@ -1,6 +1,10 @@
+import CrankTestSupport
 @testable import DeployCore
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The remote supervisor's `port` verb: its output parsed, and which listeners take a
 /// deployment's connections on a host.
@@ -89,5 +93,34 @@ struct PortListingTests {
         #expect(HostPortProblem.answeredByAnother(host: "host-2", port: 8123, holder: "pid 900 (nginx: master process)", started: 812).description
                 == "port 8123 on host-2 is answered by pid 900 (nginx: master process), not by the started process (pid 812)")
         #expect(HostPortProblem.describe(nil, socket: listing.sockets[1]) == "a process of uid 1001 whose descriptors crank cannot read")
+    }
+
+    @Test("the supervisor's port verb, run on this machine, names a listener's holder, and crank's own by its environment and directory")
+    func verbOnThisMachine() throws {
+        let tree = try TemporaryTree(["releases/prod/r1/.keep": ""])
+        let port = try PrefectServer.freePort()
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        child.arguments = ["python3", "-c", "import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', \(port)))\ns.listen()\ntime.sleep(60)"]
+        child.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "CRANK_ENVIRONMENT": "prod", "CRANK_DEPLOYMENT": "web"]
+        child.currentDirectoryURL = URL(fileURLWithPath: tree.path("releases/prod/r1"))
+        try child.run()
+        defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        for _ in 0..<100 where !RawHTTP.connects(address: "127.0.0.1", port: port) { usleep(50_000) }
+
+        func listing(_ environment: String) -> PortListing {
+            let argv = RemoteSupervisor.call("port", [String(port), environment, tree.path("releases/prod")])
+            let result = ProcessCommandRunner().run(ShellCommand(argv[0], Array(argv.dropFirst())), timeout: 20)
+            #expect(result.status == 0, "\(result.stderr)")
+            return PortListing.parse(result.stdout)
+        }
+        let ours = listing("prod")
+        #expect(ours.sockets.map(\.address) == [[127, 0, 0, 1]])
+        let holder = try #require(ours.holders.first)
+        #expect(ours.holders.count == 1 && holder.pid == child.processIdentifier && holder.deployment == "web", "\(ours)")
+        #expect(holder.commandLine.contains("python3 -c import socket") && !holder.commandLine.contains("\n"), "\(holder.commandLine)")
+        #expect(holder.ancestors.contains(getpid()) && holder.belongs(to: getpid()))
+        #expect(listing("staging").holders.map(\.deployment) == [nil], "another environment's process is not crank's own")
+        #expect(listing("prod").listeners(answering: [[127, 0, 0, 2]]).isEmpty, "a listener on another address does not count")
     }
 }
