@@ -11,6 +11,14 @@ final class HostsProject: @unchecked Sendable {
         time.sleep(float(os.environ.get("SLOW_START", "0")))
         host, port, version = os.environ["HOST"], int(os.environ["PORT"]), os.environ.get("VERSION", "1")
         failing = os.environ.get("FAIL_HOST") == os.environ.get("CRANK_HOST")
+        if os.environ.get("DETACH_HOST", "none") == os.environ.get("CRANK_HOST"):
+            # The started process stays but serves nothing; a grandchild in a session of its own serves.
+            if os.fork() > 0:
+                while True:
+                    time.sleep(1)
+            os.setsid()
+            if os.fork() > 0:
+                os._exit(0)
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 body = json.dumps({"version": version, "host": os.environ.get("CRANK_HOST")}).encode()
@@ -47,7 +55,7 @@ final class HostsProject: @unchecked Sendable {
               web:
                 command: [python3, service.py]
                 port: \(port)
-                env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}", SLOW_START: "${SLOW_START:-0}"}
+                env: {PORT: "\(port)", VERSION: "${VERSION:-1}", FAIL_HOST: "${FAIL_HOST:-none}", SLOW_START: "${SLOW_START:-0}", DETACH_HOST: "${DETACH_HOST:-none}"}
                 health: {path: /health, timeout: \(healthTimeout)}
                 role: web
             environments:

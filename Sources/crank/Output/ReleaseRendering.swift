@@ -45,8 +45,11 @@ enum ReleaseRendering {
             let undo = restored ? "the previous release's container serves again" : "the failed container was left in place"
             return "\(undo); the failed container is kept stopped: `\(containerLogs?(failure.deployment) ?? "podman logs")`"
         case _ where failure.check == "port":
+            // `name@host` on an environment with hosts.
+            let parts = failure.deployment.split(separator: "@", maxSplits: 1).map(String.init)
             let undo = restored ? "the previous release was restored where it could be" : "nothing was started"
-            return "\(undo); stop the process holding the port (crank never stops one it did not start), or change deployments.\(failure.deployment).port"
+            let place = parts.count == 2 ? " on \(parts[1])" : ""
+            return "\(undo); stop the process holding the port\(place) (crank never stops one it did not start), or change deployments.\(parts[0]).port"
         case _ where failure.deployment.contains("@"):
             var undo = restored ? "every host this deploy changed was put back to the previous release" : "the failed deployment was left running"
             if outcome.deployments.contains(where: { $0.outcome == "not started" }) { undo += "; the later batches were not started" }

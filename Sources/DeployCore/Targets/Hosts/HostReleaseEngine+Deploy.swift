@@ -77,9 +77,11 @@ extension HostReleaseEngine {
         releases.first { $0.id == entry.release }?.deployments.first { $0.name == entry.deployment }?.specHash
     }
 
-    /// Replaces one deployment on one host: with a port the old process stops first; without,
-    /// the new one starts, passes its gate, then the old one stops. `batch` labels the result's
-    /// detail ("host-2 (batch 2/3) pid 4242").
+    /// Replaces one deployment on one host: with a port the old process stops first and the port
+    /// must then be free on the host (crank's own strays are stopped, anyone else's fails the
+    /// placement), and once the gate passes it must be answered by the started process; without
+    /// a port the new one starts, passes its gate, then the old one stops. `batch` labels the
+    /// result's detail ("host-2 (batch 2/3) pid 4242").
     func replace(_ placement: Placement, release: String, batch: String? = nil) async -> Applied {
         let name = placement.deployment.name
         let host = placement.host
@@ -94,7 +96,10 @@ extension HostReleaseEngine {
             return failed("host", "\(error)", "the host answers")
         }
         let port = Self.port(placement.deployment)
-        if port != nil, let old { _ = stopProcess(old, on: host) }
+        if let port {
+            if let old { _ = stopProcess(old, on: host) }
+            if let problem = claim(port: port, for: placement) { return failed("port", problem.description, "port \(port) free on \(host.name)") }
+        }
         guard case .array(let items)? = placement.deployment.spec["argv"] else { return failed("start", "no command", "a command") }
         let argv = items.compactMap { if case .string(let text) = $0 { return secrets.unredact(text) } else { return nil } }
         let directory = releaseDirectory(host, release: release)
@@ -112,8 +117,11 @@ extension HostReleaseEngine {
         let exec: @Sendable ([String]) -> CommandResult = { argv in
             engine.runner.run(engine.transport(host).command(["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "crank-exec", directory] + argv), timeout: 10)
         }
+        var serving: (@Sendable () -> String?)?
+        if let port { serving = { engine.servingProblem(port: port, for: placement, pid: pid)?.description } }
         if let failure = await gate.wait(deployment: name, health: placement.deployment.spec["health"] ?? .null, port: port, address: host.address,
-                                         directory: directory, alive: { engine.call(host, "alive", [String(pid), ticks]).status == 0 }, exec: exec) {
+                                         directory: directory, alive: { engine.call(host, "alive", [String(pid), ticks]).status == 0 },
+                                         serving: serving, exec: exec) {
             return failed(failure.check, failure.observed, failure.threshold)
         }
         if port == nil, let old, old.pid != pid { _ = stopProcess(old, on: host) }

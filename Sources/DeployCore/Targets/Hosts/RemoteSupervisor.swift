@@ -56,6 +56,43 @@ public enum RemoteSupervisor {
     has)
       [ -d "$1" ]
       ;;
+    port)
+      # What listens on TCP port $1 (see PortListing): `reached ADDRESS` (where ssh reached this
+      # host), `socket HEXADDRESS INODE UID` per listening socket, `holder INODE PID TICKS SESSION
+      # ANCESTORS DEPLOYMENT COMMAND…` per process holding one; DEPLOYMENT is `-` unless the
+      # process runs in $3 (the release directory of environment $2) with CRANK_ENVIRONMENT=$2.
+      port=$1 env=$2 releases=$(cd "$3" 2>/dev/null && pwd -P) || releases=$3
+      [ -r /proc/net/tcp ] || { echo unknown; exit 0; }
+      case ${SSH_CONNECTION:-} in *" "*" "*" "*) set -f; set -- $SSH_CONNECTION; set +f; echo "reached $3" ;; esac
+      sockets=$(awk -v p="$(printf '%04X' "$port")" '$4 == "0A" { n = split($2, a, ":"); if (a[n] == p) print "socket", a[1], $10, $8 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+      [ -n "$sockets" ] || exit 0
+      printf '%s\n' "$sockets"
+      ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v inodes=" $(printf '%s\n' "$sockets" | cut -d' ' -f3 | tr '\n' ' ')" '
+        /^\/proc\/[0-9]+\/fd:$/ { split($0, d, "/"); pid = d[3]; next }
+        $NF ~ /^socket:\[[0-9]+\]$/ { i = substr($NF, 9, length($NF) - 9); if (index(inodes, " " i " ")) print i, pid }' | sort -u |
+      while read -r inode pid; do
+        t=$(ticks "$pid") || continue
+        session=$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f4)
+        ancestors="" p=$pid n=0
+        while [ "$n" -lt 32 ]; do
+          p=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2)
+          [ -n "$p" ] && [ "$p" -gt 0 ] || break
+          ancestors="$ancestors,$p" n=$((n + 1))
+          [ "$p" -gt 1 ] || break
+        done
+        deployment=-
+        cwd=$(cd "/proc/$pid/cwd" 2>/dev/null && pwd -P) || cwd=
+        case $cwd in
+        "$releases"/*)
+          e=$(tr '\000' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^CRANK_ENVIRONMENT=//p')
+          d=$(tr '\000' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^CRANK_DEPLOYMENT=//p')
+          case $d in "" | *[!A-Za-z0-9_.-]*) ;; *) [ "$e" != "$env" ] || deployment=$d ;; esac
+          ;;
+        esac
+        a=${ancestors#,}
+        printf 'holder %s %s %s %s %s %s %s\n' "$inode" "$pid" "$t" "$session" "${a:--}" "$deployment" "$(tr '\000\012' '  ' <"/proc/$pid/cmdline" 2>/dev/null)"
+      done
+      ;;
     prune)
       dir=$1; shift
       for release in "$dir"/*; do

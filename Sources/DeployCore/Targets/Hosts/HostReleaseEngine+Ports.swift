@@ -1,0 +1,98 @@
+import Foundation
+
+/// Why a deployment's port on a host is not (or not only) the started process's.
+public enum HostPortProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Before the start: something crank did not start for the environment listens on the port.
+    case held(host: String, port: Int, holder: String, environment: String)
+    /// crank's own process on the port did not stop.
+    case stillHeld(host: String, port: Int, holder: String)
+    /// After the gate passed: the port is answered by another process than the started one.
+    case answeredByAnother(host: String, port: Int, holder: String, started: Int32)
+    /// The host's answer about its listeners could not be read.
+    case unreadable(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .held(let host, let port, let holder, let environment):
+            return "port \(port) on \(host) is held by \(holder), which crank did not start for \(environment)"
+        case .stillHeld(let host, let port, let holder):
+            return "port \(port) on \(host) is still held by \(holder)"
+        case .answeredByAnother(let host, let port, let holder, let started):
+            return "port \(port) on \(host) is answered by \(holder), not by the started process (pid \(started))"
+        case .unreadable(let host, let port, let reason):
+            return "cannot tell what listens on port \(port) on \(host): \(reason)"
+        }
+    }
+
+    /// `pid 123 (python3 app.py)`, or the socket's owner when the host hides its process.
+    static func describe(_ holder: PortListing.Holder?, socket: PortListing.Socket) -> String {
+        guard let holder else { return "a process of uid \(socket.uid) whose descriptors crank cannot read" }
+        let command = holder.commandLine.count > 120 ? String(holder.commandLine.prefix(117)) + "…" : holder.commandLine
+        return "pid \(holder.pid) (\(command))"
+    }
+}
+
+extension HostReleaseEngine {
+    /// What listens on `port` on `host` and takes `placement`'s connections; nil when the host
+    /// cannot tell (no /proc).
+    func listeners(_ port: Int, for placement: Placement) throws(HostPortProblem) -> [PortListing.Listener]? {
+        let host = placement.host
+        let result = call(host, "port", [String(port), environment, "\(host.root)/releases/\(environment)"])
+        guard result.status == 0 else { throw .unreadable(host: host.name, port: port, reason: Self.reason(result)) }
+        let listing = PortListing.parse(result.stdout)
+        guard listing.known else { return nil }
+        let addresses = PortListing.addresses(host: host.address, bind: bindAddress(placement), reached: listing.reached)
+        return listing.listeners(answering: addresses)
+    }
+
+    /// The address the deployment's process binds on the host (`HOST`).
+    func bindAddress(_ placement: Placement) -> String? {
+        if case .object(let env)? = placement.deployment.spec["env"], case .string(let host)? = env["HOST"] { return secrets.unredact(host) }
+        return placement.host.address
+    }
+
+    /// Frees `port` on the placement's host before a start: crank's own processes of this
+    /// environment holding it are stopped; anything else holding it is the problem returned
+    /// (the deployment must not start beside it, and crank never stops what it did not start).
+    func claim(port: Int, for placement: Placement) -> HostPortProblem? {
+        let host = placement.host
+        do throws(HostPortProblem) {
+            for _ in 0..<3 {
+                guard let listeners = try listeners(port, for: placement), !listeners.isEmpty else { return nil }
+                for listener in listeners {
+                    guard !listener.holders.isEmpty else {
+                        return .held(host: host.name, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), environment: environment)
+                    }
+                    if let foreign = listener.holders.first(where: { $0.deployment == nil }) {
+                        return .held(host: host.name, port: port, holder: HostPortProblem.describe(foreign, socket: listener.socket), environment: environment)
+                    }
+                }
+                for holder in listeners.flatMap(\.holders) {
+                    _ = call(host, "stop", [String(holder.pid), holder.startTicks, String(grace), ""])
+                }
+            }
+            guard let listener = try listeners(port, for: placement)?.first else { return nil }
+            return .stillHeld(host: host.name, port: port, holder: HostPortProblem.describe(listener.holders.first, socket: listener.socket))
+        } catch {
+            return error
+        }
+    }
+
+    /// After the gate passed: nil when every listener taking the placement's connections on
+    /// `port` belongs to the started process `pid` (its session or its descendants).
+    func servingProblem(port: Int, for placement: Placement, pid: Int32) -> HostPortProblem? {
+        do throws(HostPortProblem) {
+            for listener in try listeners(port, for: placement) ?? [] {
+                if listener.holders.isEmpty {
+                    return .answeredByAnother(host: placement.host.name, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), started: pid)
+                }
+                if let stranger = listener.holders.first(where: { !$0.belongs(to: pid) }) {
+                    return .answeredByAnother(host: placement.host.name, port: port, holder: HostPortProblem.describe(stranger, socket: listener.socket), started: pid)
+                }
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
