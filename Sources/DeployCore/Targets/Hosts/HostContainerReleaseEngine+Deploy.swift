@@ -44,18 +44,11 @@ extension HostContainerReleaseEngine {
         let previous = Self.placements(live?.deployments ?? [])
         try await probe(wanted.map(\.host) + previous.map(\.host))
         let running = try await containers(on: wanted.map(\.host))
-        let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
-        let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
-        let toStart = wanted.filter { placement in
-            changed.contains(placement.deployment.name) || !Self.runsSpec(placement, states: running[placement.host.name] ?? [], releases: releases)
+        let plan = PlacementPlan.compute(environment: environment, desired: desired, live: live) { placement in
+            Self.runsSpec(placement, states: running[placement.host.name] ?? [], releases: releases)
         }
-        let wantedKeys = Set(wanted.map(\.key))
-        let toStop = previous.filter { !wantedKeys.contains($0.key) }
-        guard !toStart.isEmpty || !toStop.isEmpty else {
-            return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
-                                  deployments: wanted.map { DeploymentResult(name: $0.deployment.name, action: "unchanged", outcome: "running", detail: $0.host.name) },
-                                  failure: nil)
-        }
+        guard !plan.isEmpty else { return plan.unchanged(environment: environment, live: live) }
+        let (changed, toStart) = (plan.changed, plan.toStart)
         let record = try await ledger.open(after: releases, manifest: manifest, desired: desired, reason: options.reason)
         let built = await local.images(for: desired, changed: changed, manifest: manifest, previous: live, release: record.id, jobs: options.jobs)
         let shipped = built.contains { $0.failure != nil } ? [] : await ship(toStart, release: record.id)
@@ -72,13 +65,11 @@ extension HostContainerReleaseEngine {
             await ledger.fail(record, failure)
             return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
         }
-        let stopped = await stop(toStop)
+        let stopped = await stop(plan.toStop)
         try await ledger.promote(record, previous: live, previousBecomes: .superseded)
         let pruned = await prune(keeping: try await ledger.history().releases, hosts: wanted.map(\.host))
-        let untouched = wanted.filter { placement in !toStart.contains { $0.key == placement.key } }
-            .map { DeploymentResult(name: $0.deployment.name, action: "unchanged", outcome: "running", detail: $0.host.name) }
         return ReleaseOutcome(environment: environment, release: record.id, status: "live",
-                              deployments: results.map(\.result) + stopped + untouched + pruned, failure: nil)
+                              deployments: results.map(\.result) + stopped + plan.untouched + pruned, failure: nil)
     }
 
     /// The environment's containers on each host, by host name; a host whose engine does not

@@ -34,20 +34,12 @@ extension HostReleaseEngine {
             guard let spec = wanted.first(where: { $0.host.name == host })?.host else { continue }
             running[host] = try listing(spec)
         }
-        let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
-        let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
-        let toStart = wanted.filter { placement in
-            if changed.contains(placement.deployment.name) { return true }
-            guard let entry = running[placement.host.name]?.first(where: { $0.deployment == placement.deployment.name }), entry.running else { return true }
-            return Self.specHash(of: entry, releases: releases) != placement.deployment.specHash
+        let plan = PlacementPlan.compute(environment: environment, desired: desired, live: live) { placement in
+            guard let entry = running[placement.host.name]?.first(where: { $0.deployment == placement.deployment.name }), entry.running else { return false }
+            return Self.specHash(of: entry, releases: releases) == placement.deployment.specHash
         }
-        let wantedKeys = Set(wanted.map(\.key))
-        let toStop = previous.filter { !wantedKeys.contains($0.key) }
-        guard !toStart.isEmpty || !toStop.isEmpty else {
-            return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
-                                  deployments: wanted.map { DeploymentResult(name: $0.deployment.name, action: "unchanged", outcome: "running", detail: $0.host.name) },
-                                  failure: nil)
-        }
+        guard !plan.isEmpty else { return plan.unchanged(environment: environment, live: live) }
+        let toStart = plan.toStart
         let record = try await ledger.open(after: releases, manifest: manifest, desired: desired, reason: options.reason)
         do {
             try SourceSnapshot.create(root: root, environment: environment, release: record.id)
@@ -64,12 +56,11 @@ extension HostReleaseEngine {
             await ledger.fail(record, failure)
             return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
         }
-        let stopped = await stop(toStop)
+        let stopped = await stop(plan.toStop)
         try await ledger.promote(record, previous: live, previousBecomes: .superseded)
         pruneRemote(keeping: try await ledger.history().releases, hosts: wanted.map(\.host))
-        let untouched = wanted.filter { placement in !toStart.contains { $0.key == placement.key } }
-            .map { DeploymentResult(name: $0.deployment.name, action: "unchanged", outcome: "running", detail: $0.host.name) }
-        return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: results.map(\.result) + stopped + untouched, failure: nil)
+        return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: results.map(\.result) + stopped + plan.untouched,
+                              failure: nil)
     }
 
     /// The spec hash of what a remote process runs: its release's recorded spec of the deployment.
