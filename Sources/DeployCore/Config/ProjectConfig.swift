@@ -31,7 +31,7 @@ public struct PythonSettings: Equatable, Sendable {
 }
 
 public enum TargetKind: String, Sendable, Codable, CaseIterable {
-    case local, prefect, container
+    case local, prefect, container, swarm
 }
 
 /// How a container deployment is replaced: stop-then-start, or start the idle color, switch
@@ -90,6 +90,8 @@ public struct EnvironmentSpec: Equatable, Sendable {
     /// Role name → host names; a deployment's `role:` places it on them.
     public var roles: [String: [String]] = [:]
     public var ssh = SSHSettings()
+    /// `target: swarm` settings (defaults when the environment has no `swarm:` block).
+    public var swarm = SwarmSettings()
 
     public init(name: String, target: TargetKind) {
         self.name = name
@@ -123,6 +125,10 @@ public struct DeploymentSpec: Equatable, Sendable {
     /// Where it runs in an environment with hosts: a role's hosts plus these (see `hosts(for:)`).
     public var role: String?
     public var hosts: [String] = []
+    /// `target: swarm`: the service's replicas (default 1) and its publishing mode (default the
+    /// environment's `swarm.publish`).
+    public var replicas: Int?
+    public var publish: SwarmPublish?
 
     public init(name: String) {
         self.name = name

@@ -20,11 +20,13 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
     public var hosts: [HostSpec]?
     public var roles: [String: [String]]?
     public var ssh: SSHSettings?
+    /// A swarm environment's manager, registry, publishing mode and update settings.
+    public var swarm: SwarmSettings?
 
     enum CodingKeys: String, CodingKey {
         case format, project, environment, target, prefectAPIURL = "prefect_api_url", prefectWorkPool = "prefect_work_pool"
         case prefectWorkQueue = "prefect_work_queue", prefectAPIKeySecret = "prefect_api_key_secret", containerEngine = "container_engine"
-        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh
+        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh, swarm
     }
 
     public init(project: String, spec: EnvironmentSpec) {
@@ -44,6 +46,7 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
             roles = spec.roles
             ssh = spec.ssh
         }
+        if spec.target == .swarm { swarm = spec.swarm }
     }
 
     public var spec: EnvironmentSpec {
@@ -59,6 +62,7 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
         spec.hosts = hosts ?? []
         spec.roles = roles ?? [:]
         spec.ssh = ssh ?? SSHSettings()
+        spec.swarm = swarm ?? SwarmSettings()
         return spec
     }
 

@@ -39,6 +39,7 @@ public struct ProjectValidator {
         issues += prefectEnvironmentChecks()
         issues += fieldSyntaxChecks()
         issues += hostEnvironmentChecks()
+        issues += swarmChecks()
         issues += secretPlacementChecks()
         return issues
     }
