@@ -42,6 +42,18 @@ extension ProjectValidator {
                                           ? "remove it from this environment with `\(deployment.name): null` in deployment/environments/\(spec.name).yaml"
                                           : "set `kind: container` for it in deployment/environments/\(spec.name).yaml (or remove it there with `\(deployment.name): null`)"))
         }
+        for deployment in effective.config.deployments {
+            let redactor = secrets.redactor(for: effective.config.deployments.flatMap(\.secrets))
+            var env = spec.env
+            env.merge(deployment.env) { _, own in own }
+            for (variable, value) in env.sorted(by: { $0.key < $1.key }) {
+                guard let secret = redactor.secretName(in: value) else { continue }
+                let path = "deployments.\(deployment.name).env.\(variable)"
+                issues.append(ConfigIssue(.secretPlacement, at: effective.location(path) ?? effective.keyLocation("deployments.\(deployment.name)"), path: path,
+                                          message: "\(variable) of '\(deployment.name)' holds the value of secret \(secret): a Swarm service spec would show it to anyone who can `docker service inspect`",
+                                          hint: "list \(secret) in the deployment's `secrets:` (crank makes it a Docker secret, exported as $\(secret) in the container) and read that variable instead"))
+            }
+        }
         for deployment in effective.config.deployments where deployment.publish != nil && deployment.port == nil {
             issues.append(ConfigIssue(.missingKey, at: effective.keyLocation("deployments.\(deployment.name).publish"), path: "deployments.\(deployment.name).port",
                                       message: "'\(deployment.name)' sets `publish:` but has no `port:` to publish",
