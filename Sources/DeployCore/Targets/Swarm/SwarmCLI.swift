@@ -169,6 +169,12 @@ public struct SwarmCLI: Sendable {
         return tasks
     }
 
+    /// How many of the service's tasks still run a container (whatever their desired state).
+    func runningContainers(_ service: String) throws(Failure) -> Int {
+        try call(["service", "ps", service, "--format", "{{.CurrentState}}"], timeout: 30)
+            .split(separator: "\n").filter { $0.hasPrefix("Running") }.count
+    }
+
     func scale(_ service: String, to replicas: Int) throws(Failure) {
         try call(["service", "update", "--detach", "--replicas", String(replicas), service], timeout: 120)
     }

@@ -107,7 +107,14 @@ extension SwarmReleaseEngine {
             switch action {
             case "stop":
                 try swarm.scale(name, to: 0)
-                return DeploymentResult(name: deployment.name, action: action, outcome: "stopped", detail: "scaled to 0")
+                // Stopped once no task runs a container any more (each gets its stop grace period).
+                let deadline = Date().addingTimeInterval(60)
+                while Date() < deadline, (try? swarm.runningContainers(name)) ?? 0 > 0 {
+                    try? await Task.sleep(nanoseconds: 500_000_000)
+                }
+                let left = (try? swarm.runningContainers(name)) ?? 0
+                return DeploymentResult(name: deployment.name, action: action, outcome: left == 0 ? "stopped" : "failed",
+                                        detail: left == 0 ? "scaled to 0" : "\(left) tasks still running after 60 s")
             case "start":
                 try swarm.scale(name, to: service.replicas)
             default:
