@@ -76,6 +76,11 @@ public struct EnvironmentTarget: Sendable {
                 gate: gate, secrets: secrets)
             engine.fingerprint = try? SecretFingerprint.load(root: effective.root)
             engine.address = SwarmReleaseEngine.gateAddress(dockerHost: swarmEnvironment["DOCKER_HOST"])
+            // `publish: proxy` fronts the tasks with crank's nginx on this node (the manager's).
+            if engine.address == "127.0.0.1" {
+                engine.proxy = NginxProxy(directory: NginxProxy.directory(stateDirectory: cache.directory, environment: environment),
+                                          runner: ProcessCommandRunner())
+            }
             return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: fileLock, engine: engine)
         case (.local, let spec?) where spec.hasHosts:
             let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets)

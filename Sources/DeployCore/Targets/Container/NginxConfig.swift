@@ -61,10 +61,17 @@ enum NginxConfig {
 
     /// `routes/<deployment>.conf`: one upstream (kept-alive connections) and one server.
     static func route(deployment: String, address: String, listen: Int, upstream: Int) -> String {
+        route(deployment: deployment, address: address, listen: listen, upstreams: [upstream])
+    }
+
+    /// The same with several upstream ports (the tasks of a Swarm service): nginx balances over
+    /// them and, when one refuses or drops a request (a task stopped by a rolling update), tries
+    /// the next (`proxy_next_upstream error`, nginx's default, for idempotent requests).
+    static func route(deployment: String, address: String, listen: Int, upstreams: [Int]) -> String {
         """
         # crank route for deployment \(deployment); rewritten on every switch.
         upstream crank_\(deployment) {
-            server 127.0.0.1:\(upstream);
+        \(upstreams.map { "    server 127.0.0.1:\($0);" }.joined(separator: "\n"))
             keepalive 16;
         }
 

@@ -133,6 +133,10 @@ extension SwarmReleaseEngine {
                                        threshold: "every task healthy within update.monitor")
                 }
                 let tasks = try swarm.tasks(name)
+                // The proxy follows the rollout: every running task (old or new) is an upstream.
+                if let problem = followRoute(service, tasks: tasks) {
+                    return Self.failed(service.deployment, action: action, check: "proxy", observed: problem, threshold: "crank's nginx routes to the tasks")
+                }
                 let current = tasks.filter { $0.taskHash == service.taskHash && $0.running }
                 let others = tasks.filter { $0.taskHash != service.taskHash }
                 last = "\(current.count)/\(service.replicas) replicas run the new spec" + (tasks.first { !$0.error.isEmpty }.map { "; task error: \($0.error)" } ?? "")
@@ -156,7 +160,8 @@ extension SwarmReleaseEngine {
     /// task's own port (proxy). Workers (no port) and exec checks rely on Swarm's HEALTHCHECK.
     func gateService(_ service: SwarmService, tasks: [SwarmCLI.TaskState]) async -> HealthFailure? {
         guard let port = service.port, let publish = service.publish, service.replicas > 0, let check = service.gateCheck else { return nil }
-        let ports = publish == .proxy ? tasks.flatMap(\.hostPorts) : [port]
+        // Each task on its own port, then (proxy) the service's port through crank's nginx.
+        let ports = publish == .proxy ? tasks.flatMap(\.hostPorts) + (proxy == nil ? [] : [port]) : [port]
         for hostPort in ports {
             if let failure = await gate.wait(deployment: service.deployment, health: check, port: hostPort, address: address,
                                              directory: effective.root, alive: { true }) {

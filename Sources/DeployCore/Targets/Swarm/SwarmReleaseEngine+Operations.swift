@@ -67,7 +67,8 @@ extension SwarmReleaseEngine {
         let summary = "\(running.count)/\(state.replicas) replicas running" + (nodes.isEmpty ? "" : " (\(nodes))")
         let stateText = state.replicas == 0 ? "stopped" : (running.count >= state.replicas ? "running" : "degraded")
         return DeploymentStatus(name: deployment.name, state: stateText, port: expected?.port, health: summary,
-                                drift: Self.drift(state, expected: expected, deployment: deployment, live: live?.id))
+                                drift: Self.drift(state, expected: expected, deployment: deployment, live: live?.id)
+                                    ?? (state.replicas > 0 ? routeDrift(deployment, expected: expected, tasks: tasks) : nil))
     }
 
     /// What differs between a live service and the release's record of it, or nil.
@@ -146,6 +147,10 @@ extension SwarmReleaseEngine {
         }
         for network in (try? swarm.networks(labeled: ["com.docker.stack.namespace": stack])) ?? [] {
             results.append(DeploymentResult(name: network, action: "remove network", outcome: await retrying { (try? swarm.removeNetwork(network)) != nil } ? "removed" : "failed"))
+        }
+        if let proxy {
+            for route in proxy.routes() { try? proxy.remove(route.deployment) }
+            proxy.stop()
         }
         guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
         try await ledger.clear()

@@ -17,6 +17,8 @@ public struct SwarmReleaseEngine: ReleaseTarget {
     public let secrets: SecretStore
     /// Recreates a kept release's secret only when the current value has the same fingerprint.
     public var fingerprint: SecretFingerprint?
+    /// crank's nginx for `publish: proxy` services (nil: none on this node).
+    public var proxy: NginxProxy?
     public var progress: (@Sendable (DeploymentResult) -> Void)?
     /// Where published ports are health-checked: loopback for a local engine, else the manager's address.
     public var address = "127.0.0.1"
