@@ -43,6 +43,7 @@ extension ContainerSuites {
                 let ports = try fixture.taskPorts()
                 #expect(ports.count == 3, "\(ports)")
                 for port in ports { #expect(fixture.page(port: port) == "v1", "task on :\(port)") }
+                #expect(fixture.page(port: fixture.port) == "v1", "through crank's nginx")
                 let status = try fixture.crank(["status", "--env", "cluster", "--json"])
                 #expect(status.stdout.contains("3/3 replicas running"), "\(status.stdout)")
 
@@ -50,7 +51,9 @@ extension ContainerSuites {
                 // service spec, crank's output or crank's state.
                 let container = try fixture.docker(["ps", "-q", "--filter", "label=com.docker.swarm.service.name=\(fixture.web)"]).stdout
                     .split(separator: "\n").first.map(String.init) ?? ""
-                let environ = try fixture.docker(["exec", container, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ"]).stdout
+                // PID 1 is the init (`init: true`); the service's own process is httpd.
+                let script = "for p in /proc/[0-9]*; do [ \"$(cat $p/comm)\" = httpd ] && tr '\\0' '\\n' < $p/environ; done"
+                let environ = try fixture.docker(["exec", container, "sh", "-c", script]).stdout
                 #expect(environ.contains("WEB_TOKEN=\(fixture.token)") && environ.contains("GREETING=hello"))
                 #expect(!(try fixture.inspect(fixture.web)).contains(fixture.token))
                 #expect(try fixture.docker(["secret", "ls", "--filter", "label=crank.project=\(fixture.project)", "-q"]).stdout.split(separator: "\n").count == 1)
@@ -69,6 +72,30 @@ extension ContainerSuites {
                 let start = try fixture.crank(["start", "--env", "cluster", "web"])
                 #expect(start.status == 0, "\(start.stdout)\(start.stderr)")
                 #expect(try fixture.taskPorts().count == 3)
+            }
+        }
+
+        @Test("a start-first rolling update of 3 replicas behind crank's nginx fails no request")
+        func rollingUpdateUnderLoad() async throws {
+            try await ProcessRunner.offPool {
+                let fixture = try SwarmProject(replicas: 3, order: "start-first")
+                defer { fixture.cleanUp() }
+                let first = try fixture.crank(["deploy", "--env", "cluster"])
+                #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+                try fixture.commit("v2")
+                let loop = RequestLoop()
+                loop.start(port: fixture.port)
+                defer { loop.stop() }
+                #expect(loop.wait { $0.count >= 20 })
+                let deploy = try fixture.crank(["deploy", "--env", "cluster", "--only", "web"])
+                #expect(loop.wait { $0.seen["v2", default: 0] >= 20 })
+                loop.stop()
+                let result = loop.snapshot
+                #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+                #expect(result.failures.isEmpty, "\(result.failures.count) of \(result.count) requests failed: \(result.failures.prefix(5))")
+                #expect(result.seen["v1", default: 0] > 0 && result.seen["v2", default: 0] > 0)
+                #expect(fixture.page(port: fixture.port) == "v2")
+                #expect(Set(try fixture.taskPorts().map { fixture.page(port: $0) }) == ["v2"])
             }
         }
 

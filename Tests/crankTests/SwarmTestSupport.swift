@@ -109,8 +109,9 @@ final class SwarmProject: @unchecked Sendable {
     func taskPorts() throws -> [Int] {
         let containers = try docker(["ps", "-q", "--filter", "label=com.docker.swarm.service.name=\(web)"]).stdout.split(separator: "\n").map(String.init)
         return try containers.flatMap { id -> [Int] in
-            let text = try docker(["inspect", "--format", "{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostPort}} {{end}}{{end}}", id]).stdout
-            return Set(text.split(separator: " ").compactMap { Int($0) }).sorted()
+            // The IPv4 binding (dockerd may give :: another ephemeral port).
+            let text = try docker(["inspect", "--format", "{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}}={{.HostPort}} {{end}}{{end}}", id]).stdout
+            return Set(text.split(separator: " ").filter { $0.hasPrefix("0.0.0.0=") }.compactMap { Int($0.dropFirst("0.0.0.0=".count)) }).sorted()
         }.sorted()
     }
 
@@ -135,3 +136,4 @@ final class SwarmProject: @unchecked Sendable {
         }
     }
 }
+

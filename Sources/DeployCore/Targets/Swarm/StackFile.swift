@@ -32,7 +32,8 @@ public enum StackFile {
     }
 
     static func service(_ service: SwarmService) -> YAMLText.YAMLValue {
-        var entries: YAMLText.Entries = [("image", string(service.image))]
+        // init: a small init as PID 1 forwards SIGTERM (as `--init` does for the container target).
+        var entries: YAMLText.Entries = [("image", string(service.image)), ("init", .scalar(.bool(true)))]
         if let entrypoint = service.entrypoint { entries.append(("entrypoint", strings(entrypoint))) }
         if !service.command.isEmpty { entries.append(("command", strings(service.command))) }
         entries.append(("environment", .map(service.env.map { ($0.0, string($0.1)) })))

@@ -157,13 +157,31 @@ public struct SwarmCLI: Sendable {
             return TaskState(id: fields[0], node: fields[1], desired: fields[2], current: fields[3], error: fields[4...].joined(separator: "|"))
         }
         guard !tasks.isEmpty else { return [] }
-        let format = "{{.ID}}|{{index .Spec.ContainerSpec.Labels \"crank.task\"}}|{{range .Status.PortStatus.Ports}}{{.PublishedPort}},{{end}}"
+        let format = "{{.ID}}|{{index .Spec.ContainerSpec.Labels \"crank.task\"}}|{{.Status.ContainerStatus.ContainerID}}|{{range .Status.PortStatus.Ports}}{{.PublishedPort}},{{end}}"
+        var containers: [String: String] = [:]
         if let details = try? call(["inspect", "--type", "task", "--format", format] + tasks.map(\.id), timeout: 30) {
             for line in details.split(separator: "\n") {
                 let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-                guard fields.count == 3, let index = tasks.firstIndex(where: { $0.id == fields[0] }) else { continue }
+                guard fields.count == 4, let index = tasks.firstIndex(where: { $0.id == fields[0] }) else { continue }
                 tasks[index].taskHash = fields[1].isEmpty || fields[1] == "<no value>" ? nil : fields[1]
-                tasks[index].hostPorts = fields[2].split(separator: ",").compactMap { Int($0) }
+                tasks[index].hostPorts = fields[3].split(separator: ",").compactMap { Int($0) }
+                if !fields[2].isEmpty { containers[fields[2]] = fields[0] }
+            }
+        }
+        // dockerd allocates an ephemeral port for 0.0.0.0 and another for :: (they can differ);
+        // the task's PortStatus may name the IPv6 one. The IPv4 port is in the container's own
+        // bindings, readable where the container runs (this node).
+        let bindings = "{{.Id}}|{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}}={{.HostPort}},{{end}}{{end}}"
+        if !containers.isEmpty, let details = try? call(["inspect", "--type", "container", "--format", bindings] + containers.keys.sorted(), timeout: 30) {
+            for line in details.split(separator: "\n") {
+                let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                guard fields.count == 2, let task = containers[fields[0]], let index = tasks.firstIndex(where: { $0.id == task }) else { continue }
+                let ipv4 = fields[1].split(separator: ",").compactMap { binding -> Int? in
+                    let parts = binding.split(separator: "=")
+                    guard parts.count == 2, parts[0] == "0.0.0.0" || parts[0] == "127.0.0.1" else { return nil }
+                    return Int(parts[1])
+                }
+                if !ipv4.isEmpty { tasks[index].hostPorts = Array(Set(ipv4)).sorted() }
             }
         }
         return tasks

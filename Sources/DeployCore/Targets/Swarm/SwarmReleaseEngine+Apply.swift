@@ -140,7 +140,9 @@ extension SwarmReleaseEngine {
                 let current = tasks.filter { $0.taskHash == service.taskHash && $0.running }
                 let others = tasks.filter { $0.taskHash != service.taskHash }
                 last = "\(current.count)/\(service.replicas) replicas run the new spec" + (tasks.first { !$0.error.isEmpty }.map { "; task error: \($0.error)" } ?? "")
-                if current.count >= service.replicas, others.isEmpty, state.updateState != "updating" {
+                // Done once the old tasks' containers have stopped too (they answer until then).
+                if current.count >= service.replicas, others.isEmpty, state.updateState != "updating",
+                   try swarm.runningContainers(name) <= current.count {
                     if let failure = await gateService(service, tasks: current) {
                         return Applied(result: DeploymentResult(name: service.deployment, action: action, outcome: "failed",
                                                                 detail: "\(failure.check): \(failure.observed) (wanted \(failure.threshold))"), failure: failure)

@@ -87,7 +87,10 @@ public struct SwarmReleaseEngine: ReleaseTarget {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
                                   deployments: desired.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }, failure: nil)
         }
-        let record = try await ledger.open(after: releases, manifest: manifest, desired: desired, reason: options.reason)
+        // With --only, the others are recorded as the live release has them (not as this build would).
+        var recorded = manifest
+        if !options.only.isEmpty { recorded.entries = manifest.entries.filter { options.only.contains($0.deployment.name) } }
+        let record = try await ledger.open(after: releases, manifest: recorded, desired: desired, reason: options.reason)
         let prepared = await prepare(toApply, manifest: manifest, release: record.id, jobs: options.jobs)
         if let failure = prepared.results.compactMap(\.failure).first {
             await ledger.fail(record, failure)
