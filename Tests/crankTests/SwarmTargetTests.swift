@@ -148,6 +148,36 @@ extension ContainerSuites {
             }
         }
 
+        @Test("a crank killed mid-rollout is recovered by the next locked command: the services it applied get the live spec back")
+        func killedDeployRecovered() async throws {
+            try await ProcessRunner.offPool {
+                let fixture = try SwarmProject(replicas: 2)
+                defer { fixture.cleanUp() }
+                #expect(try fixture.crank(["deploy", "--env", "cluster"]).status == 0)
+                try fixture.commit("v2")
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: ProcessRunner.crankPath)
+                process.arguments = ["deploy", "--env", "cluster", "-C", fixture.tree.root]
+                process.environment = ProcessInfo.processInfo.environment.merging(fixture.crankEnvironment) { _, new in new }
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                // Killed once Swarm has the new spec (the stack was deployed), before it converged.
+                let deadline = Date().addingTimeInterval(120)
+                while Date() < deadline, (try? fixture.label(fixture.web, "crank.release")) != "r2" { usleep(100_000) }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                #expect(try fixture.label(fixture.web, "crank.release") == "r2")
+                let restart = try fixture.crank(["restart", "--env", "cluster", "worker"])
+                #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
+                #expect(restart.stderr.contains("recovered web: restored r1"), "\(restart.stderr)")
+                #expect(try fixture.label(fixture.web, "crank.release") == "r1")
+                for port in try fixture.taskPorts() { #expect(fixture.page(port: port) == "v1") }
+                let history = try fixture.history()
+                #expect(history.first { $0["id"] as? String == "r2" }?["status"] as? String == "interrupted")
+            }
+        }
+
         @Test("clean removes the services, secrets and network crank created, nothing else")
         func cleanOnlyCrank() async throws {
             try await ProcessRunner.offPool {

@@ -85,10 +85,12 @@ final class SwarmProject: @unchecked Sendable {
         try git(["commit", "-qm", index])
     }
 
+    var crankEnvironment: [String: String] {
+        ["WEB_TOKEN": token, "SWARM_HOST": dockerHost, "CONTAINERS_CONF": ContainerProject.conf]
+    }
+
     func crank(_ arguments: [String]) throws -> ProcessOutput {
-        try ProcessRunner.crank(arguments + ["-C", tree.root], environment: [
-            "WEB_TOKEN": token, "SWARM_HOST": dockerHost, "CONTAINERS_CONF": ContainerProject.conf,
-        ])
+        try ProcessRunner.crank(arguments + ["-C", tree.root], environment: crankEnvironment)
     }
 
     func docker(_ arguments: [String]) throws -> ProcessOutput {
