@@ -4,7 +4,8 @@
 # `crank rollback --to rN` (re-applying a kept release: stack deploy, wait until every replica
 # runs the new spec and the old containers stopped, crank's gate on each task and the proxy)
 # against `docker service update --detach=false --image` by hand on a twin service with the same
-# update config and healthcheck. Alternates between two images already in the engine, so no build
+# update config and healthcheck — and, like every service of a stack, attached to an overlay
+# network (BENCH_SWARM_HAND_NETWORK=0 leaves the twin without one). Alternates between two images already in the engine, so no build
 # is timed. Prints a Markdown table; BENCH_SWARM_RUNS (default 3) rounds each.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -21,6 +22,7 @@ hand=$project-hand
 cleanup() {
     "$CRANK" clean --env cluster --yes -C "$dir" >/dev/null 2>&1 || true
     docker service rm "$hand" >/dev/null 2>&1 || true
+    sleep 2; docker network rm "$hand-net" >/dev/null 2>&1 || true
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -56,7 +58,12 @@ images=($(docker service inspect --format '{{.Spec.TaskTemplate.ContainerSpec.Im
 v2=${images[0]}
 v1=$(docker image ls --format '{{.Repository}}:{{.Tag}}' "localhost/$project-web" | grep -v "^$v2\$" | head -1)
 health="wget -q -O /dev/null http://127.0.0.1:$port/health"
-docker service create --detach=false --quiet --no-resolve-image --name "$hand" --replicas 3 --init \
+network=()
+if [ "${BENCH_SWARM_HAND_NETWORK:-1}" = 1 ]; then
+    docker network create -d overlay "$hand-net" >/dev/null
+    network=(--network "$hand-net")
+fi
+docker service create --detach=false --quiet --no-resolve-image --name "$hand" "${network[@]}" --replicas 3 --init \
     --publish mode=host,target="$port" --health-cmd "$health" --health-interval 2s --health-timeout 2s --health-retries 3 \
     --health-start-period 20s --update-parallelism 1 --update-delay 0s --update-order start-first --update-monitor 2s \
     --update-failure-action rollback "$v2" httpd -f -p "$port" -h /app/www >/dev/null
@@ -76,6 +83,6 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print
 c=$(median "${crank_times[@]}"); h=$(median "${hand_times[@]}")
 echo "| rolling update, 3 replicas, start-first (${#crank_times[@]} runs each) | median s | all runs (s) |"
 echo "|---|---|---|"
-echo "| \`docker service update --detach=false --image\` by hand | $(printf %.2f "$h") | $(printf '%.2f ' "${hand_times[@]}")|"
+echo "| \`docker service update --detach=false --image\` by hand$([ ${#network[@]} -gt 0 ] && echo ' (overlay network, as in a stack)') | $(printf %.2f "$h") | $(printf '%.2f ' "${hand_times[@]}")|"
 echo "| \`crank rollback --to rN\` (stack deploy + convergence + gate) | $(printf %.2f "$c") | $(printf '%.2f ' "${crank_times[@]}")|"
 echo "| crank / hand | $(echo "scale=3; $c / $h" | bc) | |"

@@ -153,7 +153,9 @@ extension SwarmReleaseEngine {
             } catch {
                 last = error.description
             }
-            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            // Each poll is three engine calls (~50 ms on one node); a quarter second keeps crank's
+            // wait close to Swarm's own convergence.
+            try? await Task.sleep(nanoseconds: 250_000_000)
         }
         return Self.failed(service.deployment, action: action, check: "replicas", observed: last, threshold: "all replicas running the new spec in time")
     }
