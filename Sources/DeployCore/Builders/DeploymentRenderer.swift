@@ -86,6 +86,13 @@ public struct DeploymentRenderer {
             if let memory = deployment.resources.memory { limits["memory"] = .string(memory) }
             if !limits.isEmpty { spec["resources"] = .object(limits) }
         }
+        if target == .swarm, let swarm = inputs.environment?.swarm {
+            // Absent for other targets: their specs (and hashes) stay as they were.
+            spec["replicas"] = .int(deployment.replicas ?? 1)
+            spec["publish"] = deployment.port == nil ? .null : .string((deployment.publish ?? swarm.publish).rawValue)
+            spec["update"] = .object(["parallelism": .int(swarm.update.parallelism), "delay": .string(ConfigDuration.text(swarm.update.delay)),
+                                      "order": .string(swarm.update.order.rawValue), "monitor": .string(ConfigDuration.text(swarm.update.monitor))])
+        }
         return RenderedDeployment(name: deployment.name, kind: deployment.kind, role: .service, target: target, spec: spec)
     }
 

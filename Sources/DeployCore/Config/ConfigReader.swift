@@ -53,7 +53,8 @@ struct ConfigReader {
         }
         if let range, !range.contains(value) {
             issues.append(ConfigIssue(.invalidValue, at: node.location, path: path,
-                                      message: "\(path): \(value) is out of range \(range.lowerBound)…\(range.upperBound)"))
+                                      message: "\(path): \(value) is out of range \(range.lowerBound)…\(range.upperBound)",
+                                      hint: "write \(path) as a whole number from \(range.lowerBound) to \(range.upperBound)"))
             return nil
         }
         return value

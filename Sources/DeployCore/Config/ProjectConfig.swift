@@ -31,7 +31,7 @@ public struct PythonSettings: Equatable, Sendable {
 }
 
 public enum TargetKind: String, Sendable, Codable, CaseIterable {
-    case local, prefect, container
+    case local, prefect, container, swarm
 }
 
 /// How a container deployment is replaced: stop-then-start, or start the idle color, switch
@@ -92,6 +92,8 @@ public struct EnvironmentSpec: Equatable, Sendable {
     public var ssh = SSHSettings()
     /// Batches and canary of a deploy to the hosts (nil: every host at once).
     public var rollout: RolloutSettings?
+    /// `target: swarm` settings (defaults when the environment has no `swarm:` block).
+    public var swarm = SwarmSettings()
 
     public init(name: String, target: TargetKind) {
         self.name = name
@@ -125,6 +127,10 @@ public struct DeploymentSpec: Equatable, Sendable {
     /// Where it runs in an environment with hosts: a role's hosts plus these (see `hosts(for:)`).
     public var role: String?
     public var hosts: [String] = []
+    /// `target: swarm`: the service's replicas (default 1) and its publishing mode (default the
+    /// environment's `swarm.publish`).
+    public var replicas: Int?
+    public var publish: SwarmPublish?
 
     public init(name: String) {
         self.name = name

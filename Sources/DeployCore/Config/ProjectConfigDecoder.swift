@@ -4,9 +4,9 @@ struct ProjectConfigDecoder {
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
-        "restart", "resources", "role", "hosts",
+        "restart", "resources", "role", "hosts", "replicas", "publish",
     ]
-    static let environmentKeys = ["target", "prefect", "container", "env", "keep_releases", "hosts", "roles", "ssh", "rollout"]
+    static let environmentKeys = ["target", "prefect", "container", "swarm", "env", "keep_releases", "hosts", "roles", "ssh", "rollout"]
 
     var reader = ConfigReader()
     /// The project root and home directory that relative and `~/` paths (ssh files) resolve against.
@@ -118,6 +118,7 @@ struct ProjectConfigDecoder {
         }
         spec.role = reader.string(node["role"], path: key("role"))
         spec.hosts = reader.strings(node["hosts"], path: key("hosts")) ?? []
+        decodeReplication(node, path: path, into: &spec)
         return spec
     }
 
@@ -134,7 +135,7 @@ struct ProjectConfigDecoder {
             if node["target"] == nil {
                 reader.issues.append(ConfigIssue(.missingKey, at: entry.keyLocation, path: path + ".target",
                                                  message: "environment '\(entry.key)' has no target",
-                                                 hint: "add `target: local`, `target: prefect` or `target: container`"))
+                                                 hint: "add `target: local`, `target: prefect`, `target: container` or `target: swarm`"))
             }
             return nil
         }
@@ -159,6 +160,7 @@ struct ProjectConfigDecoder {
         spec.keepReleases = reader.int(node["keep_releases"], path: path + ".keep_releases", range: 1...100_000) ?? spec.keepReleases
         decodeHosts(node, path: path, into: &spec)
         decodeRollout(node, path: path, into: &spec)
+        decodeSwarm(node, path: path, into: &spec)
         return spec
     }
 }

@@ -36,6 +36,12 @@ extension DependencyDoctor {
                                           hint: nginx == nil ? hints.executable("nginx") : nil))
             }
             return checks
+        case .swarm:
+            // The manager's engine is checked when crank deploys (`docker info` through docker_host).
+            let docker = ExecutableLocator.find("docker", path: path)
+            return [docker.map { DoctorCheck(kind: .target, name: "docker", status: .ok, requiredBy: [], detail: $0, hint: nil) }
+                ?? DoctorCheck(kind: .target, name: "docker", status: .missing, requiredBy: [],
+                               detail: "a swarm environment drives the manager with the docker CLI; none on PATH", hint: hints.executable("docker"))]
         }
     }
 }

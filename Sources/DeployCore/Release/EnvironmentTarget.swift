@@ -63,6 +63,25 @@ public struct EnvironmentTarget: Sendable {
             var hosts = HostContainerReleaseEngine(local: containers, fleet: fleet)
             hosts.grace = containers.grace
             return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: lock, engine: hosts)
+        case (.swarm, let spec?):
+            // The manager's engine: `swarm.docker_host`, else the caller's DOCKER_HOST.
+            var swarmEnvironment = processEnvironment
+            if let host = spec.swarm.dockerHost { swarmEnvironment["DOCKER_HOST"] = host }
+            let docker = ExecutableLocator.find("docker", path: processEnvironment["PATH"]) ?? "docker"
+            var engine = SwarmReleaseEngine(
+                effective: effective, store: cache,
+                swarm: SwarmCLI(executable: docker, runner: DaemonSafeCommandRunner(), environment: swarmEnvironment),
+                builder: ContainerEngine(executable: BuildInputs.engine(for: spec, path: processEnvironment["PATH"]),
+                                         runner: DaemonSafeCommandRunner(), environment: processEnvironment),
+                gate: gate, secrets: secrets)
+            engine.fingerprint = try? SecretFingerprint.load(root: effective.root)
+            engine.address = SwarmReleaseEngine.gateAddress(dockerHost: swarmEnvironment["DOCKER_HOST"])
+            // `publish: proxy` fronts the tasks with crank's nginx on this node (the manager's).
+            if engine.address == "127.0.0.1" {
+                engine.proxy = NginxProxy(directory: NginxProxy.directory(stateDirectory: cache.directory, environment: environment),
+                                          runner: ProcessCommandRunner())
+            }
+            return EnvironmentTarget(effective: effective, kind: kind, store: cache, cache: cache, lock: fileLock, engine: engine)
         case (.local, let spec?) where spec.hasHosts:
             let (fleet, lock) = try hostFleet(spec, effective: effective, secrets: secrets, stateDirectory: cache.directory)
             var hosts = HostReleaseEngine(effective: effective, store: cache, transports: fleet.transports, runner: fleet.runner, gate: gate, secrets: secrets)

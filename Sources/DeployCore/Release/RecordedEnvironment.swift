@@ -22,11 +22,13 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
     public var ssh: SSHSettings?
     /// The batches rollback changes the hosts in.
     public var rollout: RolloutSettings?
+    /// A swarm environment's manager, registry, publishing mode and update settings.
+    public var swarm: SwarmSettings?
 
     enum CodingKeys: String, CodingKey {
         case format, project, environment, target, prefectAPIURL = "prefect_api_url", prefectWorkPool = "prefect_work_pool"
         case prefectWorkQueue = "prefect_work_queue", prefectAPIKeySecret = "prefect_api_key_secret", containerEngine = "container_engine"
-        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh, rollout
+        case containerNetwork = "container_network", keepImages = "keep_images", strategy, hosts, roles, ssh, rollout, swarm
     }
 
     public init(project: String, spec: EnvironmentSpec) {
@@ -47,6 +49,7 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
             ssh = spec.ssh
             rollout = spec.rollout
         }
+        if spec.target == .swarm { swarm = spec.swarm }
     }
 
     public var spec: EnvironmentSpec {
@@ -63,6 +66,7 @@ public struct RecordedEnvironment: Equatable, Sendable, Codable {
         spec.roles = roles ?? [:]
         spec.ssh = ssh ?? SSHSettings()
         spec.rollout = rollout
+        spec.swarm = swarm ?? SwarmSettings()
         return spec
     }
 

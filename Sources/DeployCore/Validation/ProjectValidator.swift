@@ -40,6 +40,7 @@ public struct ProjectValidator {
         issues += fieldSyntaxChecks()
         issues += hostEnvironmentChecks()
         issues += rolloutChecks()
+        issues += swarmChecks()
         issues += secretPlacementChecks()
         return issues
     }

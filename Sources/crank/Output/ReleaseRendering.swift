@@ -41,6 +41,11 @@ enum ReleaseRendering {
             let parts = failure.deployment.split(separator: "@").map(String.init)
             let logs = containerLogs?(parts.first ?? "") ?? "podman logs"
             return "\(undo); the failed container is kept stopped on \(parts.last ?? "the host"): `\(logs)` there"
+        case .swarm where failure.check == "build" || failure.check == "ship":
+            return "no service was changed; fix the image build (or the load into the swarm's engine) and deploy again"
+        case .swarm:
+            let undo = restored ? "every service this deploy changed runs the previous release's spec again (rollback rows above)" : "the services were left as updated"
+            return "\(undo); `docker service ps --no-trunc <project>-<env>_\(failure.deployment)` shows why its tasks failed"
         case .container:
             let undo = restored ? "the previous release's container serves again" : "the failed container was left in place"
             return "\(undo); the failed container is kept stopped: `\(containerLogs?(failure.deployment) ?? "podman logs")`"

@@ -60,13 +60,21 @@ enum NginxConfig {
     }
 
     /// `routes/<deployment>.conf`: one upstream (kept-alive connections) and one server.
-    /// `upstreamAddress`: where the colors publish their port (loopback here; a remote host's
-    /// address there, so crank's health gate reaches the idle color before the switch).
     static func route(deployment: String, address: String, listen: Int, upstream: Int, upstreamAddress: String = "127.0.0.1") -> String {
-        """
+        route(deployment: deployment, address: address, listen: listen, upstreams: [upstream], upstreamAddress: upstreamAddress)
+    }
+
+    /// The same with several upstream ports (the tasks of a Swarm service): nginx balances over
+    /// them and, when one refuses or drops a request (a task stopped by a rolling update), tries
+    /// the next (`proxy_next_upstream error`, nginx's default, for idempotent requests).
+    /// `upstreamAddress`: where the upstreams publish their port (loopback here; a remote host's
+    /// address there, so crank's health gate reaches the idle color before the switch).
+    static func route(deployment: String, address: String, listen: Int, upstreams: [Int], upstreamAddress: String = "127.0.0.1") -> String {
+        let server = upstreamAddress.contains(":") ? "[\(upstreamAddress)]" : upstreamAddress
+        return """
         # crank route for deployment \(deployment); rewritten on every switch.
         upstream crank_\(deployment) {
-            server \(upstreamAddress.contains(":") ? "[\(upstreamAddress)]" : upstreamAddress):\(upstream);
+        \(upstreams.map { "    server \(server):\($0);" }.joined(separator: "\n"))
             keepalive 16;
         }
 

@@ -53,8 +53,14 @@ public struct NginxProxy: TrafficProxy {
 
     /// Points `deployment`'s listener (`<listenAddress>:<listen>`) at `127.0.0.1:<upstream>`.
     public func route(_ deployment: String, listen: Int, upstream: Int) throws(Failure) {
+        try route(deployment, listen: listen, upstreams: [upstream])
+    }
+
+    /// Points `deployment`'s listener at every port of `upstreams` (balanced, failing over).
+    public func route(_ deployment: String, listen: Int, upstreams: [Int]) throws(Failure) {
         let file = try routePath(deployment)
-        for (name, port) in [("listen", listen), ("upstream", upstream)] where !(1...65535).contains(port) {
+        guard !upstreams.isEmpty else { throw .invalidPort(deployment: deployment, field: "upstream", port: 0) }
+        for (name, port) in [("listen", listen)] + upstreams.map({ ("upstream", $0) }) where !(1...65535).contains(port) {
             throw .invalidPort(deployment: deployment, field: name, port: port)
         }
         try withLock { () throws(Failure) in
@@ -62,7 +68,7 @@ public struct NginxProxy: TrafficProxy {
                 throw .listenPortTaken(deployment: deployment, port: listen, by: taken.deployment)
             }
             let config = NginxConfig.main(shutdownTimeout: Int(grace.rounded(.up)))
-            let text = NginxConfig.route(deployment: deployment, address: listenAddress.rawValue, listen: listen, upstream: upstream)
+            let text = NginxConfig.route(deployment: deployment, address: listenAddress.rawValue, listen: listen, upstreams: upstreams)
             let previous = FileManager.default.contents(atPath: file)
             let running = isRunning
             if running, previous == Data(text.utf8), FileManager.default.contents(atPath: configPath) == Data(config.utf8) { return }
