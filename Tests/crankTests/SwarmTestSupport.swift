@@ -133,8 +133,12 @@ final class SwarmProject: @unchecked Sendable {
         for service in (try? docker(["service", "ls", "-q", "--filter", "label=crank.project=\(project)"]).stdout.split(separator: "\n")) ?? [] {
             _ = try? docker(["service", "rm", String(service)])
         }
-        for secret in (try? docker(["secret", "ls", "-q", "--filter", "label=crank.project=\(project)"]).stdout.split(separator: "\n")) ?? [] {
-            _ = try? docker(["secret", "rm", String(secret)])
+        // A secret is released once its service is gone: a few tries.
+        for _ in 0..<10 {
+            let secrets = (try? docker(["secret", "ls", "-q", "--filter", "label=crank.project=\(project)"]).stdout.split(separator: "\n")) ?? []
+            if secrets.isEmpty { break }
+            for secret in secrets { _ = try? docker(["secret", "rm", String(secret)]) }
+            usleep(500_000)
         }
     }
 }
