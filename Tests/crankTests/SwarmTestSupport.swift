@@ -7,11 +7,12 @@ import Testing
 enum PrivateSwarm {
     static let dockerHost: Result<String, TestFailure> = {
         if let host = ProcessInfo.processInfo.environment["CRANK_SWARM_DOCKER_HOST"], !host.isEmpty { return .success(host) }
-        guard let output = try? ProcessRunner.run("/bin/bash", [Checkout.root + "/scripts/swarm-tools.sh"]), output.status == 0,
-              let host = output.stdout.split(separator: "\n").last.map(String.init), host.hasPrefix("unix://") else {
-            return .failure(TestFailure("no private swarm: run `make swarm-tools` (scripts/swarm-tools.sh)"))
-        }
-        return .success(host)
+        // `system` waits for exactly its own child: the script leaves dockerd running in its own
+        // session, which a pipe-reading runner inside this lazy initializer was seen to hang on.
+        let directory = ProcessInfo.processInfo.environment["CRANK_SWARM_DIR"] ?? "/tmp/crank-swarm"
+        let status = system("CRANK_SWARM_DIR='\(directory)' bash '\(Checkout.root)/scripts/swarm-tools.sh' >/dev/null 2>&1 </dev/null")
+        guard status == 0 else { return .failure(TestFailure("no private swarm (scripts/swarm-tools.sh exited \(status)): run `make swarm-tools`")) }
+        return .success("unix://\(directory)/docker.sock")
     }()
 
     static func host() throws -> String { try dockerHost.get() }
@@ -133,8 +134,12 @@ final class SwarmProject: @unchecked Sendable {
         for service in (try? docker(["service", "ls", "-q", "--filter", "label=crank.project=\(project)"]).stdout.split(separator: "\n")) ?? [] {
             _ = try? docker(["service", "rm", String(service)])
         }
-        for secret in (try? docker(["secret", "ls", "-q", "--filter", "label=crank.project=\(project)"]).stdout.split(separator: "\n")) ?? [] {
-            _ = try? docker(["secret", "rm", String(secret)])
+        // A secret is released once its service is gone: a few tries.
+        for _ in 0..<10 {
+            let secrets = (try? docker(["secret", "ls", "-q", "--filter", "label=crank.project=\(project)"]).stdout.split(separator: "\n")) ?? []
+            if secrets.isEmpty { break }
+            for secret in secrets { _ = try? docker(["secret", "rm", String(secret)]) }
+            usleep(500_000)
         }
     }
 }
