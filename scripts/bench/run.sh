@@ -5,19 +5,24 @@
 # (deploy_bench.py) and the Prefect registration benchmark (prefect_register_bench.py: `crank
 # deploy` against `prefect deploy --all`, 50 deployments, one real Prefect server) and the
 # container target benchmark (container_bench.py: `crank deploy` / `crank rollback` of one
-# container service to healthy, against `podman run` + the first HTTP 200 of the same image).
-# Takes about twelve minutes: Prefect's search needs about a minute per run, the Prefect
+# container service to healthy, against `podman run` + the first HTTP 200 of the same image) and
+# the remote-hosts benchmark (hosts_bench.py: `crank deploy` of a new release to 1, 3 and 6
+# simulated hosts, against a loop of plain `ssh` commands, with and without SSH multiplexing).
+# Takes about fifteen minutes: Prefect's search needs about a minute per run, the Prefect
 # registration benchmark three to five minutes (`prefect deploy` of 50 takes 15-30 s per run),
-# the container benchmark about two. Every figure comes from this one run.
+# the container benchmark about two, the hosts benchmark about three. Every figure comes from
+# this one run.
 #
 # BENCH_ONLY=prefect (`make bench-prefect`) runs only the Prefect registration benchmark,
-# BENCH_ONLY=containers (`make bench-containers`) only the container benchmark; each replaces
-# only its own section of BENCHMARKS.md.
+# BENCH_ONLY=containers (`make bench-containers`) only the container benchmark, BENCH_ONLY=hosts
+# (`make bench-hosts`) only the remote-hosts benchmark; each replaces only its own section of
+# BENCHMARKS.md.
 #
 # Tunables (environment): BENCH_WARMUP (default 1), BENCH_MIN_RUNS (3), BENCH_MAX_RUNS (30);
 # BENCH_PREFECT_RUNS (3) timed runs of each registering command; BENCH_CONTAINER_RUNS (6) rounds of
-# the container benchmark; BENCH_KEEP=1 keeps the raw measurements (hyperfine JSON, time -v
-# reports, outputs, the Prefect and container benchmarks' projects and logs).
+# the container benchmark; BENCH_HOSTS_RUNS (5) rounds of the hosts benchmark; BENCH_KEEP=1 keeps
+# the raw measurements (hyperfine JSON, time -v reports, outputs, the Prefect, container and hosts
+# benchmarks' projects and logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -30,10 +35,11 @@ MAX_RUNS=${BENCH_MAX_RUNS:-30}
 CRANK_MEMORY_RUNS=3
 PREFECT_RUNS=${BENCH_PREFECT_RUNS:-3}
 CONTAINER_RUNS=${BENCH_CONTAINER_RUNS:-6}
+HOSTS_RUNS=${BENCH_HOSTS_RUNS:-5}
 ONLY=${BENCH_ONLY:-}
 case "$ONLY" in
-    "" | prefect | containers) ;;
-    *) echo "error: BENCH_ONLY=$ONLY: the partial runs are BENCH_ONLY=prefect and BENCH_ONLY=containers" >&2; exit 2 ;;
+    "" | prefect | containers | hosts) ;;
+    *) echo "error: BENCH_ONLY=$ONLY: the partial runs are BENCH_ONLY=prefect, BENCH_ONLY=containers and BENCH_ONLY=hosts" >&2; exit 2 ;;
 esac
 
 GREP_CMD="grep -rl flow $TREE"
@@ -79,12 +85,32 @@ container_target() {
         --crank-version "$(crank_version)" --out BENCHMARKS.md
 }
 
+# A new release of one service deployed by `crank deploy` to 1, 3 and 6 simulated hosts (real
+# sshd), with and without SSH multiplexing, against a loop of plain `ssh` commands doing the same;
+# its section of BENCHMARKS.md is replaced (or appended). Exits non-zero, after writing the
+# section, when a run failed its checks.
+hosts_target() {
+    step "Remote hosts: crank deploy to 1, 3 and 6 simulated hosts vs an ssh loop by hand ($HOSTS_RUNS rounds, about three minutes)"
+    bash scripts/ssh-tools.sh > /dev/null
+    local keep=()
+    [ -z "${BENCH_KEEP:-}" ] || keep=(--keep)
+    python3 scripts/bench/hosts_bench.py "$PWD/$CRANK" --out "$WORK/hosts.json" --runs "$HOSTS_RUNS" "${keep[@]}" \
+        || [ -s "$WORK/hosts.json" ]
+    python3 scripts/bench/report.py hosts --results "$WORK/hosts.json" \
+        --invoked-by "$([ "$ONLY" = hosts ] && echo "make bench-hosts" || echo "make bench")" \
+        --crank-version "$(crank_version)" --out BENCHMARKS.md
+}
+
 step "build crank (release)"
 swift build -c release
 "$CRANK" discover --help > /dev/null
 
 if [ "$ONLY" = containers ]; then
     container_target
+    exit
+fi
+if [ "$ONLY" = hosts ]; then
+    hosts_target
     exit
 fi
 
@@ -196,3 +222,4 @@ python3 scripts/bench/deploy_bench.py "$PWD/$CRANK" >> BENCHMARKS.md
 
 prefect_register
 container_target
+hosts_target

@@ -29,12 +29,12 @@ public struct HealthGate: Sendable {
     /// passes, says why the answer did not come from the started process (nil: it did).
     /// `address`: where the port is probed (127.0.0.1, or a remote host's address).
     public func wait(deployment: String, health: JSONValue, port: Int?, address: String = "127.0.0.1", directory: String,
-                     alive: @Sendable () -> Bool, serving: (@Sendable () -> String?)? = nil,
-                     exec: (@Sendable ([String]) -> CommandResult)? = nil) async -> HealthFailure? {
+                     alive: @Sendable () async -> Bool, serving: (@Sendable () async -> String?)? = nil,
+                     exec: (@Sendable ([String]) async -> CommandResult)? = nil) async -> HealthFailure? {
         guard case .object(let check) = health else {
             // No health check: the process must still be running a moment after start.
             try? await Task.sleep(nanoseconds: 500_000_000)
-            return alive() ? nil : HealthFailure(deployment: deployment, check: "process", observed: "exited", threshold: "running")
+            return await alive() ? nil : HealthFailure(deployment: deployment, check: "process", observed: "exited", threshold: "running")
         }
         let timeout = Double(check["timeout"].flatMap { if case .int(let v) = $0 { return v } else { return nil } } ?? 30)
         let deadline = Date().addingTimeInterval(timeout)
@@ -45,17 +45,19 @@ public struct HealthGate: Sendable {
         var lastAlive = Date.distantPast
         while Date() < deadline {
             if Date().timeIntervalSince(lastAlive) >= aliveInterval {
-                guard alive() else {
+                guard await alive() else {
                     return HealthFailure(deployment: deployment, check: kind, observed: "process exited (\(last))", threshold: "running and healthy")
                 }
                 lastAlive = Date()
             }
             switch await probe(kind: kind, check: check, port: port, address: address, directory: directory, exec: exec) {
             case .success:
-                guard lastAlive.timeIntervalSinceNow > -pollInterval || alive() else {
+                var running = lastAlive.timeIntervalSinceNow > -pollInterval
+                if !running { running = await alive() }
+                guard running else {
                     return HealthFailure(deployment: deployment, check: kind, observed: "process exited (something else answered)", threshold: "running and healthy")
                 }
-                if kind != "exec", let stranger = serving?() {
+                if kind != "exec", let stranger = await serving?() {
                     return HealthFailure(deployment: deployment, check: kind, observed: stranger, threshold: "answered by the started process")
                 }
                 if kind == "http", let failure = await latency(deployment: deployment, check: check, port: port, address: address) { return failure }
@@ -72,12 +74,13 @@ public struct HealthGate: Sendable {
 
     /// `exec`: runs an `exec:` check somewhere else (a remote host); default: here, in `directory`.
     func probe(kind: String, check: [String: JSONValue], port: Int?, address: String = "127.0.0.1", directory: String,
-               exec: (@Sendable ([String]) -> CommandResult)? = nil) async -> Result<Void, Observation> {
+               exec: (@Sendable ([String]) async -> CommandResult)? = nil) async -> Result<Void, Observation> {
         switch kind {
         case "exec":
             guard case .array(let items)? = check["exec"] else { return .failure(Observation(reason: "no command")) }
             let argv = items.compactMap { if case .string(let v) = $0 { return v } else { return nil } }
-            let result = exec?(argv) ?? runner.run(ShellCommand(argv[0], Array(argv.dropFirst()), workingDirectory: directory), timeout: 10)
+            let result: CommandResult
+            if let exec { result = await exec(argv) } else { result = runner.run(ShellCommand(argv[0], Array(argv.dropFirst()), workingDirectory: directory), timeout: 10) }
             return result.status == 0 ? .success(()) : .failure(Observation(reason: "exit \(result.status)"))
         case "tcp":
             guard let port else { return .failure(Observation(reason: "no port")) }

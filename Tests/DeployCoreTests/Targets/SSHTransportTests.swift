@@ -58,6 +58,24 @@ struct SSHTransportTests {
         #expect((try? String(contentsOfFile: hosts.hosts[0].root + "/run/env", encoding: .utf8)) == secret)
     }
 
+    @Test("place copies a tree in one call unless it is there already (no partial copy left behind); a large tree to an existing place still succeeds")
+    func placeOnce() throws {
+        let hosts = try SimulatedHosts(count: 1)
+        let control = Self.controlDirectory()
+        defer { try? FileManager.default.removeItem(atPath: control) }
+        let ssh = Self.transport(hosts, control: control)
+        let first = try TemporaryTree(["a.txt": "first", "dir/b.txt": "beta"])
+        let target = hosts.hosts[0].root + "/releases/prod/r1"
+        #expect(ProcessCommandRunner().run(ssh.place(directory: first.root, at: target), timeout: 30).status == 0)
+        #expect((try? String(contentsOfFile: target + "/a.txt", encoding: .utf8)) == "first")
+        // There already: left as it is, even when the copy offered is larger than the pipe buffers.
+        let second = try TemporaryTree(["a.txt": "second", "big.txt": String(repeating: "x", count: 4_000_000)])
+        let again = ProcessCommandRunner().run(ssh.place(directory: second.root, at: target), timeout: 30)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect((try? String(contentsOfFile: target + "/a.txt", encoding: .utf8)) == "first")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: hosts.hosts[0].root + "/releases/prod") == ["r1"])
+    }
+
     @Test("probe: an unknown host key names its fingerprint, a stopped sshd is unreachable, a wrong key is refused")
     func probeFailures() throws {
         let hosts = try SimulatedHosts(count: 2)

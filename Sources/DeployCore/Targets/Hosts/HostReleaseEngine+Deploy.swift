@@ -28,12 +28,7 @@ extension HostReleaseEngine {
         }
         let wanted = Self.placements(desired)
         let previous = Self.placements(live?.deployments ?? [])
-        try await probe(wanted.map(\.host) + previous.map(\.host))
-        var running: [String: [RemoteSupervisor.Entry]] = [:]
-        for host in Set(wanted.map(\.host.name)).sorted() {
-            guard let spec = wanted.first(where: { $0.host.name == host })?.host else { continue }
-            running[host] = try listing(spec)
-        }
+        let running = try await listings(wanted.map(\.host) + previous.map(\.host))
         let plan = PlacementPlan.compute(environment: environment, desired: desired, live: live) { placement in
             guard let entry = running[placement.host.name]?.first(where: { $0.deployment == placement.deployment.name }), entry.running else { return false }
             return Self.specHash(of: entry, releases: releases) == placement.deployment.specHash
@@ -58,7 +53,7 @@ extension HostReleaseEngine {
         }
         let stopped = await stop(plan.toStop)
         try await ledger.promote(record, previous: live, previousBecomes: .superseded)
-        pruneRemote(keeping: try await ledger.history().releases, hosts: wanted.map(\.host))
+        await pruneRemote(keeping: try await ledger.history().releases, hosts: wanted.map(\.host))
         return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: results.map(\.result) + stopped + plan.untouched,
                               failure: nil)
     }
@@ -71,8 +66,9 @@ extension HostReleaseEngine {
     /// Replaces one deployment on one host: with a port the old process stops first and the port
     /// must then be free on the host (crank's own strays are stopped, anyone else's fails the
     /// placement), and once the gate passes it must be answered by the started process; without
-    /// a port the new one starts, passes its gate, then the old one stops. `batch` labels the
-    /// result's detail ("host-2 (batch 2/3) pid 4242").
+    /// a port the new one starts, passes its gate, then the old one stops. Few round trips: the
+    /// copy is one call, stopping the old process and checking the port another, the start (with
+    /// the environment on stdin) a third. `batch` labels the result's detail ("host-2 (batch 2/3) pid 4242").
     func replace(_ placement: Placement, release: String, batch: String? = nil) async -> Applied {
         let name = placement.deployment.name
         let host = placement.host
@@ -81,57 +77,57 @@ extension HostReleaseEngine {
             Applied(result: DeploymentResult(name: name, action: "start", outcome: "failed", detail: "\(shown): \(observed)"),
                     failure: HealthFailure(deployment: "\(name)@\(host.name)", check: check, observed: observed, threshold: threshold))
         }
-        if let problem = ship(release, to: host) { return failed("copy", problem, "the release is on the host") }
-        let old: RemoteSupervisor.Entry?
-        do throws(Failure) { old = try listing(host).first { $0.deployment == name && $0.running } } catch {
-            return failed("host", "\(error)", "the host answers")
-        }
+        if let problem = await ship(release, to: host) { return failed("copy", problem, "the release is on the host") }
         let port = Self.port(placement.deployment)
+        var old: RemoteSupervisor.Entry?
         if let port {
-            if let old { _ = stopProcess(old, on: host) }
-            if let problem = claim(port: port, for: placement) { return failed("port", problem.description, "port \(port) free on \(host.name)") }
+            // The recorded process stops within the port check's call.
+            if let problem = await claim(port: port, for: placement) { return failed("port", problem.description, "port \(port) free on \(host.name)") }
+        } else {
+            do throws(Failure) { old = try await listing(host).first { $0.deployment == name && $0.running } } catch {
+                return failed("host", "\(error)", "the host answers")
+            }
         }
         guard case .array(let items)? = placement.deployment.spec["argv"] else { return failed("start", "no command", "a command") }
         let argv = items.compactMap { if case .string(let text) = $0 { return secrets.unredact(text) } else { return nil } }
         let directory = releaseDirectory(host, release: release)
         let envFile = "\(host.root)/run/\(environment)/.\(name).env"
-        _ = runner.run(transport(host).command(["mkdir", "-p", "\(host.root)/run/\(environment)"]), timeout: callTimeout)
-        let written = runner.run(transport(host).write(RemoteSupervisor.environmentFile(variables(placement, release: release)), to: envFile), timeout: callTimeout)
-        guard written.status == 0 else { return failed("start", "cannot write the environment: \(Self.reason(written))", "the process starts") }
-        let started = call(host, "start", [host.root, environment, name, release, port.map(String.init) ?? "-", directory, envFile] + argv)
+        let started = await call(host, "start", [host.root, environment, name, release, port.map(String.init) ?? "-", directory, envFile] + argv,
+                                 input: RemoteSupervisor.environmentFile(variables(placement, release: release)))
         let fields = started.stdout.split(whereSeparator: \.isWhitespace)
         guard started.status == 0, fields.count == 2, let pid = Int32(fields[0]) else {
             return failed("start", Self.reason(started), "the process starts")
         }
         let ticks = String(fields[1])
         let engine = self
-        let exec: @Sendable ([String]) -> CommandResult = { argv in
-            engine.runner.run(engine.transport(host).command(["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "crank-exec", directory] + argv), timeout: 10)
+        let exec: @Sendable ([String]) async -> CommandResult = { argv in
+            await engine.runner.result(of: engine.transport(host).command(["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "crank-exec", directory] + argv),
+                                       timeout: 10)
         }
-        var serving: (@Sendable () -> String?)?
-        if let port { serving = { engine.servingProblem(port: port, for: placement, pid: pid)?.description } }
+        var serving: (@Sendable () async -> String?)?
+        if let port { serving = { await engine.servingProblem(port: port, for: placement, pid: pid)?.description } }
         if let failure = await gate.wait(deployment: name, health: placement.deployment.spec["health"] ?? .null, port: port, address: host.address,
-                                         directory: directory, alive: { engine.call(host, "alive", [String(pid), ticks]).status == 0 },
+                                         directory: directory, alive: { await engine.call(host, "alive", [String(pid), ticks]).status == 0 },
                                          serving: serving, exec: exec) {
             return failed(failure.check, failure.observed, failure.threshold)
         }
-        if port == nil, let old, old.pid != pid { _ = stopProcess(old, on: host) }
+        if port == nil, let old, old.pid != pid { await stopProcess(old, on: host) }
         return Applied(result: DeploymentResult(name: name, action: "start", outcome: "deployed", detail: "\(shown) pid \(pid)"), failure: nil)
     }
 
     @discardableResult
-    func stopProcess(_ entry: RemoteSupervisor.Entry, on host: HostSpec, forget: Bool = false) -> Bool {
+    func stopProcess(_ entry: RemoteSupervisor.Entry, on host: HostSpec, forget: Bool = false) async -> Bool {
         let record = forget ? "\(host.root)/run/\(environment)/\(entry.deployment)" : ""
-        return call(host, "stop", [String(entry.pid), entry.startTicks, String(grace), record]).status == 0
+        return await call(host, "stop", [String(entry.pid), entry.startTicks, String(grace), record]).status == 0
     }
 
     /// Stops (and forgets) `placements`' processes.
     func stop(_ placements: [Placement]) async -> [DeploymentResult] {
         await boundedConcurrency(placements, jobs: maxParallel) { placement in
-            let entries = (try? self.listing(placement.host)) ?? []
+            let entries = (try? await self.listing(placement.host)) ?? []
             var stopped = true
             for entry in entries where entry.deployment == placement.deployment.name {
-                stopped = self.stopProcess(entry, on: placement.host, forget: true) && stopped
+                stopped = await self.stopProcess(entry, on: placement.host, forget: true) && stopped
             }
             return DeploymentResult(name: placement.deployment.name, action: "stop", outcome: stopped ? "stopped" : "timed out", detail: placement.host.name)
         }
@@ -154,12 +150,13 @@ extension HostReleaseEngine {
     }
 
     /// Removes release directories on the hosts that no kept release needs (keep_releases).
-    func pruneRemote(keeping releases: [ReleaseRecord], hosts: [HostSpec]) {
+    func pruneRemote(keeping releases: [ReleaseRecord], hosts: [HostSpec]) async {
         let keep = settings?.keepReleases ?? 10
         let restorable = releases.filter { [.live, .superseded, .rolledBack].contains($0.status) }
-        let kept = restorable.suffix(keep).map(\.id) + releases.filter { $0.status == .live || $0.status == .pending }.map(\.id)
-        for host in Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values {
-            _ = call(host, "prune", ["\(host.root)/releases/\(environment)"] + Array(Set(kept)).sorted())
+        let kept = Array(Set(restorable.suffix(keep).map(\.id) + releases.filter { $0.status == .live || $0.status == .pending }.map(\.id))).sorted()
+        let unique = Array(Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values)
+        _ = await boundedConcurrency(unique, jobs: maxParallel) { host in
+            await self.call(host, "prune", ["\(host.root)/releases/\(self.environment)"] + kept)
         }
     }
 }

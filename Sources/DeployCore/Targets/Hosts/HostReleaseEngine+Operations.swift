@@ -29,7 +29,9 @@ extension HostReleaseEngine {
         let placements = Self.placements(live?.deployments ?? [])
         let hosts = Dictionary(placements.map { ($0.host.name, $0.host) }, uniquingKeysWith: { first, _ in first })
         let listings = await boundedConcurrency(hosts.values.sorted { $0.name < $1.name }, jobs: maxParallel) { host in
-            (host.name, Result { () throws(Failure) in try self.listing(host) })
+            let listed: Result<[RemoteSupervisor.Entry], Failure>
+            do throws(Failure) { listed = .success(try await self.listing(host)) } catch { listed = .failure(error) }
+            return (host.name, listed)
         }
         let byHost = Dictionary(listings, uniquingKeysWith: { first, _ in first })
         var statuses: [DeploymentStatus] = []
@@ -74,15 +76,16 @@ extension HostReleaseEngine {
         let selected = Self.placements(live.deployments.filter { names.contains($0.name) })
         try await probe(selected.map(\.host))
         return await boundedConcurrency(selected, jobs: maxParallel) { placement in
-            let entry = (try? self.listing(placement.host))?.first { $0.deployment == placement.deployment.name }
+            let entry = (try? await self.listing(placement.host))?.first { $0.deployment == placement.deployment.name }
             switch action {
             case "stop":
-                let stopped = entry.map { !$0.running || self.stopProcess($0, on: placement.host) } ?? true
+                var stopped = true
+                if let entry, entry.running { stopped = await self.stopProcess(entry, on: placement.host) }
                 return DeploymentResult(name: placement.deployment.name, action: action, outcome: stopped ? "stopped" : "timed out", detail: placement.host.name)
             case "start" where entry?.running == true:
                 return DeploymentResult(name: placement.deployment.name, action: action, outcome: "already running", detail: "\(placement.host.name) pid \(entry!.pid)")
             default:
-                if let entry, entry.running { self.stopProcess(entry, on: placement.host) }
+                if let entry, entry.running { await self.stopProcess(entry, on: placement.host) }
                 var result = await self.replace(placement, release: live.id).result
                 result.action = action
                 return result
@@ -99,13 +102,15 @@ extension HostReleaseEngine {
         let hosts = Dictionary(all.map { ($0.host.name, $0.host) }, uniquingKeysWith: { first, _ in first }).values.sorted { $0.name < $1.name }
         try await probe(hosts)
         let results = await boundedConcurrency(hosts, jobs: maxParallel) { host -> [DeploymentResult] in
-            guard let entries = try? self.listing(host) else {
+            guard let entries = try? await self.listing(host) else {
                 return [DeploymentResult(name: "-", action: "stop", outcome: "failed", detail: "\(host.name): cannot list its processes")]
             }
-            return entries.map { entry in
-                DeploymentResult(name: entry.deployment, action: "stop", outcome: self.stopProcess(entry, on: host, forget: true) ? "stopped" : "failed",
-                                 detail: host.name)
+            var results: [DeploymentResult] = []
+            for entry in entries {
+                let stopped = await self.stopProcess(entry, on: host, forget: true)
+                results.append(DeploymentResult(name: entry.deployment, action: "stop", outcome: stopped ? "stopped" : "failed", detail: host.name))
             }
+            return results
         }.flatMap { $0 }
         guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
         try await ledger.clear()
@@ -122,12 +127,13 @@ extension HostReleaseEngine {
         let abandoned = Set(interrupted.map(\.id))
         let strays = Self.placements(interrupted.flatMap(\.deployments)).filter { !keys.contains($0.key) }
         try await probe(wanted.map(\.host) + strays.map(\.host))
+        let listed = (try? await listings(wanted.map(\.host) + strays.map(\.host))) ?? [:]
         var results = await stop(strays.filter { placement in
-            ((try? listing(placement.host)) ?? []).contains { $0.deployment == placement.deployment.name && abandoned.contains($0.release) }
+            (listed[placement.host.name] ?? []).contains { $0.deployment == placement.deployment.name && abandoned.contains($0.release) }
         })
         guard let live else { return results }
         let stale = wanted.filter { placement in
-            guard let entry = (try? listing(placement.host))?.first(where: { $0.deployment == placement.deployment.name }), entry.running else { return true }
+            guard let entry = listed[placement.host.name]?.first(where: { $0.deployment == placement.deployment.name }), entry.running else { return true }
             return Self.specHash(of: entry, releases: releases) != placement.deployment.specHash
         }
         results += await boundedConcurrency(stale, jobs: maxParallel) { placement in

@@ -34,10 +34,11 @@ public enum HostPortProblem: Error, Equatable, Sendable, CustomStringConvertible
 
 extension HostReleaseEngine {
     /// What listens on `port` on `host` and takes `placement`'s connections; nil when the host
-    /// cannot tell (no /proc).
-    func listeners(_ port: Int, for placement: Placement) throws(HostPortProblem) -> [PortListing.Listener]? {
+    /// cannot tell (no /proc). `stopping`: a record file whose process stops first, in the same call.
+    func listeners(_ port: Int, for placement: Placement, stopping record: String? = nil) async throws(HostPortProblem) -> [PortListing.Listener]? {
         let host = placement.host
-        let result = call(host, "port", [String(port), environment, "\(host.root)/releases/\(environment)"])
+        let arguments = [String(port), environment, "\(host.root)/releases/\(environment)"] + (record.map { [$0, String(grace)] } ?? [])
+        let result = await call(host, "port", arguments)
         guard result.status == 0 else { throw .unreadable(host: host.name, port: port, reason: Self.reason(result)) }
         let listing = PortListing.parse(result.stdout)
         guard listing.known else { return nil }
@@ -51,14 +52,16 @@ extension HostReleaseEngine {
         return placement.host.address
     }
 
-    /// Frees `port` on the placement's host before a start: crank's own processes of this
-    /// environment holding it are stopped; anything else holding it is the problem returned
-    /// (the deployment must not start beside it, and crank never stops what it did not start).
-    func claim(port: Int, for placement: Placement) -> HostPortProblem? {
+    /// Frees `port` on the placement's host before a start: the deployment's recorded process
+    /// and crank's own other processes of this environment holding it are stopped; anything else
+    /// holding it is the problem returned (the deployment must not start beside it, and crank
+    /// never stops what it did not start).
+    func claim(port: Int, for placement: Placement) async -> HostPortProblem? {
         let host = placement.host
+        let record = "\(host.root)/run/\(environment)/\(placement.deployment.name)"
         do throws(HostPortProblem) {
-            for _ in 0..<3 {
-                guard let listeners = try listeners(port, for: placement), !listeners.isEmpty else { return nil }
+            for attempt in 0..<3 {
+                guard let listeners = try await listeners(port, for: placement, stopping: attempt == 0 ? record : nil), !listeners.isEmpty else { return nil }
                 for listener in listeners {
                     guard !listener.holders.isEmpty else {
                         return .held(host: host.name, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), environment: environment)
@@ -68,10 +71,10 @@ extension HostReleaseEngine {
                     }
                 }
                 for holder in listeners.flatMap(\.holders) {
-                    _ = call(host, "stop", [String(holder.pid), holder.startTicks, String(grace), ""])
+                    _ = await call(host, "stop", [String(holder.pid), holder.startTicks, String(grace), ""])
                 }
             }
-            guard let listener = try listeners(port, for: placement)?.first else { return nil }
+            guard let listener = try await listeners(port, for: placement)?.first else { return nil }
             return .stillHeld(host: host.name, port: port, holder: HostPortProblem.describe(listener.holders.first, socket: listener.socket))
         } catch {
             return error
@@ -80,9 +83,9 @@ extension HostReleaseEngine {
 
     /// After the gate passed: nil when every listener taking the placement's connections on
     /// `port` belongs to the started process `pid` (its session or its descendants).
-    func servingProblem(port: Int, for placement: Placement, pid: Int32) -> HostPortProblem? {
+    func servingProblem(port: Int, for placement: Placement, pid: Int32) async -> HostPortProblem? {
         do throws(HostPortProblem) {
-            for listener in try listeners(port, for: placement) ?? [] {
+            for listener in try await listeners(port, for: placement) ?? [] {
                 if listener.holders.isEmpty {
                     return .answeredByAnother(host: placement.host.name, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), started: pid)
                 }

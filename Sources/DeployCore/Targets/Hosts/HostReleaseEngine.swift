@@ -81,17 +81,34 @@ public struct HostReleaseEngine: ReleaseTarget {
         transports[host.name] ?? SSHTransport(host: host, settings: settings?.ssh ?? SSHSettings(), controlDirectory: SSHTransport.defaultControlDirectory)
     }
 
-    func call(_ host: HostSpec, _ verb: String, _ arguments: [String]) -> CommandResult {
-        runner.run(transport(host).command(RemoteSupervisor.call(verb, arguments)), timeout: callTimeout)
+    /// One supervisor call, awaited off the cooperative pool (calls to many hosts run at once).
+    func call(_ host: HostSpec, _ verb: String, _ arguments: [String], input: Data? = nil) async -> CommandResult {
+        await runner.result(of: transport(host).command(RemoteSupervisor.call(verb, arguments), input: input), timeout: callTimeout)
     }
 
     func releaseDirectory(_ host: HostSpec, release: String) -> String { "\(host.root)/releases/\(environment)/\(release)" }
 
     /// The supervised processes of this environment on `host`.
-    func listing(_ host: HostSpec) throws(Failure) -> [RemoteSupervisor.Entry] {
-        let result = call(host, "list", [host.root, environment])
+    func listing(_ host: HostSpec) async throws(Failure) -> [RemoteSupervisor.Entry] {
+        let result = await call(host, "list", [host.root, environment])
         guard result.status == 0 else { throw .state("cannot list \(environment)'s processes on \(host.name): \(Self.reason(result))") }
         return RemoteSupervisor.parseList(result.stdout)
+    }
+
+    /// Every host's supervised processes, listed in parallel; the listing doubles as the probe:
+    /// a host that does not answer or is not trusted is its typed SSH failure, before anything changes.
+    func listings(_ hosts: [HostSpec]) async throws(Failure) -> [String: [RemoteSupervisor.Entry]] {
+        let unique = Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values.sorted { $0.name < $1.name }
+        let results = await boundedConcurrency(unique, jobs: maxParallel) { host in (host, await self.call(host, "list", [host.root, self.environment])) }
+        for (host, result) in results where result.status == 255 || result.timedOut {
+            throw .host(transport(host).failure(result, runner: runner))
+        }
+        var entries: [String: [RemoteSupervisor.Entry]] = [:]
+        for (host, result) in results {
+            guard result.status == 0 else { throw .state("cannot list \(environment)'s processes on \(host.name): \(Self.reason(result))") }
+            entries[host.name] = RemoteSupervisor.parseList(result.stdout)
+        }
+        return entries
     }
 
     static func reason(_ result: CommandResult) -> String {
@@ -102,29 +119,23 @@ public struct HostReleaseEngine: ReleaseTarget {
     /// Every host answers (typed SSH failures: unreachable, unknown host key, authentication), checked in parallel.
     func probe(_ hosts: [HostSpec]) async throws(Failure) {
         let unique = Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values.sorted { $0.name < $1.name }
-        let problems = await boundedConcurrency(unique, jobs: maxParallel) { host in self.transport(host).probe(runner: self.runner) }
+        let problems = await boundedConcurrency(unique, jobs: maxParallel) { host in
+            let result = await self.runner.result(of: self.transport(host).command(["true"]), timeout: Double(self.transport(host).settings.connectTimeout) + 10)
+            return result.status == 0 ? nil : self.transport(host).failure(result, runner: self.runner)
+        }
         if let problem = problems.compactMap({ $0 }).first { throw .host(problem) }
     }
 
-    /// Copies the release directory to `host` unless it is there already (written under a
-    /// temporary name of its own, then renamed: a killed copy never looks complete, and two
-    /// deployments shipping the same release to one host at once both end up with it).
-    func ship(_ release: String, to host: HostSpec) -> String? {
+    /// Copies the release directory to `host` unless it is there already, in one call (see
+    /// `SSHTransport.place`: two deployments shipping one release to a host at once both end up with it).
+    func ship(_ release: String, to host: HostSpec) async -> String? {
         let remote = releaseDirectory(host, release: release)
-        if call(host, "has", [remote]).status == 0 { return nil }
         let local = SourceSnapshot.directory(root: root, environment: environment, release: release)
-        guard FileManager.default.fileExists(atPath: local) else { return "release \(release) is neither on \(host.name) nor in \(local)" }
-        let partial = remote + ".partial-" + UUID().uuidString.prefix(8)
-        let upload = runner.run(transport(host).upload(directory: local, to: partial), timeout: 600)
-        guard upload.status == 0 else {
-            _ = runner.run(transport(host).command(["rm", "-rf", partial]), timeout: callTimeout)
-            return "copy to \(host.name) failed: \(Self.reason(upload))"
+        guard FileManager.default.fileExists(atPath: local) else {
+            return await call(host, "has", [remote]).status == 0 ? nil : "release \(release) is neither on \(host.name) nor in \(local)"
         }
-        let moved = runner.run(transport(host).command(["mv", "-T", partial, remote]), timeout: callTimeout)
-        if moved.status == 0 { return nil }
-        _ = runner.run(transport(host).command(["rm", "-rf", partial]), timeout: callTimeout)
-        // Another deployment of this release placed it first.
-        return call(host, "has", [remote]).status == 0 ? nil : "cannot place \(remote) on \(host.name): \(Self.reason(moved))"
+        let placed = await runner.result(of: transport(host).place(directory: local, at: remote), timeout: 600)
+        return placed.status == 0 ? nil : "copy to \(host.name) failed: \(Self.reason(placed))"
     }
 
     /// The process environment on the host: the deployment's env (secrets filled in), its

@@ -3,7 +3,7 @@ import Foundation
 /// crank's supervisor on a remote host: a POSIX sh program sent with every call (`sh -c
 /// SCRIPT crank-remote VERB ARGS…`), so nothing has to be installed on the host and its
 /// version always matches crank's. The same model as the local target: a process in its own
-/// session, environment from a 0600 file that is deleted once read (never argv), output
+/// session, environment from stdin into a 0600 file that is deleted once read (never argv), output
 /// appended to a log, a record `<root>/run/<env>/<name>` of `pid start-ticks release port`.
 /// Arguments arrive as positional parameters and are never evaluated.
 public enum RemoteSupervisor {
@@ -17,10 +17,22 @@ public enum RemoteSupervisor {
       [ "$state" != Z ] || return 1
       [ "$(ticks "$1")" = "$2" ]
     }
+    # stop PID TICKS GRACE: SIGTERM to its group and itself, SIGKILL after GRACE seconds.
+    stop() {
+      if alive "$1" "$2"; then
+        kill -TERM -"$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null
+        i=0
+        while alive "$1" "$2" && [ "$i" -lt "$(($3 * 20))" ]; do sleep 0.05; i=$((i + 1)); done
+        if alive "$1" "$2"; then kill -KILL -"$1" 2>/dev/null; kill -KILL "$1" 2>/dev/null; sleep 0.2; fi
+      fi
+      ! alive "$1" "$2"
+    }
     case $verb in
     start)
+      # The environment comes on stdin (never argv), into a 0600 file the process reads and deletes.
       root=$1 env=$2 name=$3 release=$4 port=$5 dir=$6 envfile=$7; shift 7
       mkdir -p "$root/run/$env" && chmod 700 "$root/run" || exit 120
+      (umask 077 && cat >"$envfile.tmp" && mv -f "$envfile.tmp" "$envfile") || exit 120
       log="$root/run/$env/$name.log"
       cd / || exit 120
       setsid env -i PATH="$PATH" HOME="${HOME:-/}" LANG="${LANG:-C.UTF-8}" USER="${USER:-}" LOGNAME="${LOGNAME:-}" /bin/sh -c 'set -a; . "$1"; set +a; rm -f "$1"; cd "$2" || exit 127; shift 2; exec "$@"' sh "$envfile" "$dir" "$@" >>"$log" 2>&1 </dev/null &
@@ -33,14 +45,8 @@ public enum RemoteSupervisor {
       alive "$1" "$2"
       ;;
     stop)
-      pid=$1 t=$2 grace=$3 record=${4:-}
-      if alive "$pid" "$t"; then
-        kill -TERM -"$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null
-        i=0
-        while alive "$pid" "$t" && [ "$i" -lt "$((grace * 10))" ]; do sleep 0.1; i=$((i + 1)); done
-        if alive "$pid" "$t"; then kill -KILL -"$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null; sleep 0.2; fi
-      fi
-      if alive "$pid" "$t"; then exit 1; fi
+      record=${4:-}
+      stop "$1" "$2" "$3" || exit 1
       [ -z "$record" ] || rm -f "$record"
       ;;
     list)
@@ -61,6 +67,8 @@ public enum RemoteSupervisor {
       # host), `socket HEXADDRESS INODE UID` per listening socket, `holder INODE PID TICKS SESSION
       # ANCESTORS DEPLOYMENT COMMAND…` per process holding one; DEPLOYMENT is `-` unless the
       # process runs in $3 (the release directory of environment $2) with CRANK_ENVIRONMENT=$2.
+      # $4 $5 (optional): first stop the process a record file names, with that grace.
+      if [ -n "${4:-}" ] && [ -f "$4" ] && read -r pid t rest <"$4"; then stop "$pid" "$t" "$5" || true; fi
       port=$1 env=$2 releases=$(cd "$3" 2>/dev/null && pwd -P) || releases=$3
       [ -r /proc/net/tcp ] || { echo unknown; exit 0; }
       case ${SSH_CONNECTION:-} in *" "*" "*" "*) set -f; set -- $SSH_CONNECTION; set +f; echo "reached $3" ;; esac

@@ -70,10 +70,24 @@ public struct SSHTransport: Sendable {
     /// Copies the contents of a local directory to `remotePath` (created): `tar | ssh tar`,
     /// the paths passed as positional parameters of a fixed script, never interpolated.
     public func upload(directory: String, to remotePath: String) -> ShellCommand {
+        tar(directory, into: ["/bin/sh", "-c", "mkdir -p \"$1\" && tar -C \"$1\" -xf -", "crank", remotePath])
+    }
+
+    /// In one call, copies the contents of a local directory to `remotePath` unless it is there
+    /// already: written under a temporary name of its own, then renamed, so a killed copy never
+    /// looks complete and of two copies at once the first renamed wins (the other is dropped).
+    public func place(directory: String, at remotePath: String) -> ShellCommand {
+        tar(directory, into: ["/bin/sh", "-c", "[ -d \"$1\" ] && exit 0; partial=\"$1.partial-$$\"; "
+                                + "mkdir -p \"$partial\" && tar -C \"$partial\" -xf - && mv -T \"$partial\" \"$1\" && exit 0; "
+                                + "rm -rf \"$partial\"; [ -d \"$1\" ]", "crank", remotePath])
+    }
+
+    /// `tar -C directory -cf - . | ssh HOST remote`.
+    func tar(_ directory: String, into remote: [String]) -> ShellCommand {
         let ssh = (["ssh"] + options + [host.address]).map(Self.quote).joined(separator: " ")
-        let remote = ["/bin/sh", "-c", "mkdir -p \"$1\" && tar -C \"$1\" -xf -", "crank", remotePath].map(Self.quote).joined(separator: " ")
         Self.ensurePrivate(controlDirectory)
-        return ShellCommand("/bin/sh", ["-c", "tar -C \"$1\" -cf - . | \(ssh) \"$2\"", "crank-upload", directory, remote])
+        return ShellCommand("/bin/sh", ["-c", "tar -C \"$1\" -cf - . | \(ssh) \"$2\"", "crank-upload", directory,
+                                        remote.map(Self.quote).joined(separator: " ")])
     }
 
     /// Writes `data` to a remote file with mode 0600; the data goes through stdin, never argv.
