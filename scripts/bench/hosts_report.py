@@ -30,6 +30,11 @@ def ratio(a, b):
     return f"{a / b:.2f}x" if a is not None and b else "—"
 
 
+def median_field(runs, count, kind, field):
+    values = [r[field] for r in runs if r["hosts"] == count and r["kind"] == kind and r["ok"] and field in r]
+    return statistics.median(values) if values else None
+
+
 def call_summary(calls):
     """`supervisor list` ×6 1.23 s, … in first-call order."""
     grouped = {}
@@ -48,6 +53,7 @@ def section(data, invoked_by, crank_version):
     goal = six / one if six and one else None
     busy = [r["busy"] for r in runs]
     plain, multiplexed = statistics.median(data["ssh_true"]["plain"]), statistics.median(data["ssh_true"]["multiplexed"])
+    bashrc = statistics.median(data["ssh_true"]["bashrc"]) if data["ssh_true"].get("bashrc") else None
     lines = [
         f"{HOSTS_SECTION} — {started:%Y-%m-%d %H:%M} UTC",
         "",
@@ -66,7 +72,10 @@ def section(data, invoked_by, crank_version):
         "  `nohup … &`, then `curl` /health every 50 ms until the new version answers.",
         "",
         "After every run each host of the project must serve the new VERSION (and crank must exit 0 with the release `live`);",
-        "a run that fails a check is left out of the medians.",
+        "a run that fails a check is left out of the medians. The hosts run remote commands without sourcing root's",
+        "`~/.bashrc` (`SIMULATE_SKIP_BASHRC=1`): on this machine it runs `pyenv init`"
+        + (f", {ms(bashrc - multiplexed)} per remote command" if bashrc else "")
+        + ", which would otherwise dominate every figure (crank's and the loop's alike).",
         "",
         f"Machine: {host['cores']} cores, {host['cpu']}, {host['memory'] / 2**30:.1f} GiB RAM, {host['system']}. "
         f"CPUs busy in the 2 s before the benchmark: {data['busy_before'] * 100:.0f}%; during the timed runs: "
@@ -92,6 +101,24 @@ def section(data, invoked_by, crank_version):
         f"**Multiplexing**: one `ssh host true` takes {ms(plain)} with a connection of its own and {ms(multiplexed)} over a",
         f"master connection (medians of {len(data['ssh_true']['plain'])}; {plain / multiplexed:.1f}x); the crank column against the",
         "no-multiplexing one is what it saves on a whole deploy.",
+        "",
+        "### Where the CPU goes",
+        "",
+        "Every simulated host's work — its sshd (a new connection's key exchange, one session per call), the shells",
+        "running crank's supervisor and the services starting and stopping — runs on the same cores as crank. CPU seconds",
+        "per run (medians): crank and its children (crank, its ssh clients, tar; not ssh's backgrounded master",
+        "connections), and the whole machine while the command ran (all cores busy share × wall × cores: the hosts' side,",
+        "crank's masters and other users' work).",
+        "",
+        "| hosts | crank: wall | crank + children CPU | whole machine CPU | by hand: wall | whole machine CPU |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for count in counts:
+        whole = {kind: statistics.median([r["busy"] * r["seconds"] * r.get("cores", host["cores"]) for r in runs
+                                          if r["hosts"] == count and r["kind"] == kind and r["ok"]] or [0]) for kind in ("crank", "by-hand")}
+        lines.append(f"| {count} | {figure(median_of(runs, count, 'crank'))} | {figure(median_field(runs, count, 'crank', 'cpu'))} | "
+                     f"{seconds(whole['crank'])} | {figure(median_of(runs, count, 'by-hand'))} | {seconds(whole['by-hand'])} |")
+    lines += [
         "",
         "### Where crank's time goes",
         "",
