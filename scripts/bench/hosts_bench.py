@@ -31,6 +31,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -121,10 +122,13 @@ def serves(host, port, version):
 
 
 def timed(command, env=None):
-    before, started = cpu_sample(), time.perf_counter()
+    """Seconds, how busy the CPUs were, CPU seconds of the command and its children (crank and its
+    ssh clients; not the hosts' side, and not ssh's backgrounded master connections), the result."""
+    usage, before, started = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_sample(), time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - started
-    return elapsed, busy_between(before, cpu_sample()), result
+    busy, after = busy_between(before, cpu_sample()), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, busy, (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime), result
 
 
 class Bench:
@@ -136,7 +140,7 @@ class Bench:
 
     def start(self):
         subprocess.run(["bash", os.path.join(REPO, "scripts/hosts/simulate.sh"), "start", str(max(COUNTS)), self.sims],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, env={**os.environ, "SIMULATE_SKIP_BASHRC": "1"})
         self.hosts = parse_hosts(self.sims)
         os.makedirs(self.shims)
         shim = os.path.join(self.shims, "ssh")
@@ -172,7 +176,7 @@ class Bench:
                 env["PATH"] = self.shims + os.pathsep + os.environ["PATH"]
                 env["CRANK_BENCH_NO_MUX"] = "1" if kind == "crank-no-mux" else ""
                 env["CRANK_BENCH_SSH_LOG"] = trace or ""
-        seconds, busy, result = timed(command, env)
+        seconds, busy, cpu, result = timed(command, env)
         error = None
         if result.returncode != 0:
             error = f"exit {result.returncode}: {result.stderr.strip()[-400:]}"
@@ -184,7 +188,8 @@ class Bench:
                 error = f"{', '.join(wrong)} do not serve version {version}"
         if error:
             log(f"check failed: {kind} to {count} hosts, version {version}: {error}")
-        return {"hosts": count, "kind": kind, "version": version, "seconds": seconds, "busy": busy, "ok": error is None, "error": error}
+        return {"hosts": count, "kind": kind, "version": version, "seconds": seconds, "busy": busy, "cpu": cpu,
+                "cores": os.cpu_count(), "ok": error is None, "error": error}
 
     def rounds(self):
         runs = []
@@ -199,7 +204,7 @@ class Bench:
                                                            for r in runs if r["round"] == index))
         return runs
 
-    def ssh_true(self, multiplexed):
+    def ssh_true(self, multiplexed, command="true"):
         host = self.hosts[0]
         options = ["-o", "BatchMode=yes", "-o", f"UserKnownHostsFile={self.sims}/known_hosts", "-i", f"{self.sims}/client_key",
                    "-p", host["ssh_port"], "-l", host["user"]]
@@ -209,7 +214,7 @@ class Bench:
         samples = []
         for _ in range(SSH_CALLS):
             started = time.perf_counter()
-            subprocess.run(["ssh", *options, host["address"], "true"], check=True)
+            subprocess.run(["ssh", *options, host["address"], command], check=True, stdout=subprocess.DEVNULL)
             samples.append(time.perf_counter() - started)
         if multiplexed:
             subprocess.run(["ssh", *options, "-O", "exit", host["address"]], stderr=subprocess.DEVNULL)
@@ -265,6 +270,7 @@ def main():
         runs = bench.rounds()
         log("ssh host true: new connections and over a master")
         plain, multiplexed = bench.ssh_true(False), bench.ssh_true(True)
+        rc = bench.ssh_true(True, ". ~/.bashrc")  # what the hosts skip (SIMULATE_SKIP_BASHRC)
         log("traced deploys (logging ssh shim)")
         traced = bench.traces()
     finally:
@@ -281,7 +287,7 @@ def main():
                                           "max": max(ok, default=None), "ok": len(ok), "runs": args.runs}
     result = {"started_at": started.isoformat(), "runs": args.runs, "counts": list(COUNTS), "busy_before": busy_before,
               "seconds_total": time.monotonic() - began, "summary": summary, "measurements": runs,
-              "ssh_true": {"plain": plain, "multiplexed": multiplexed}, "traced": traced, "versions": versions()}
+              "ssh_true": {"plain": plain, "multiplexed": multiplexed, "bashrc": rc}, "traced": traced, "versions": versions()}
     with open(args.out, "w") as handle:
         json.dump(result, handle, indent=1)
     failed = [r for r in runs if not r["ok"]]

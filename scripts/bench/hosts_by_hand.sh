@@ -14,13 +14,15 @@ while read -r name address ssh_port user root; do
   release="$root/releases/$version"
   "${ssh[@]}" "mkdir -p '$release'" </dev/null
   tar -C "$source" -cf - . | "${ssh[@]}" "tar -C '$release' -xf -"
-  # The old process stops (by the pid file: a `pkill -f` pattern could match this very shell),
-  # the new one starts detached: nohup, every stream redirected, or ssh waits for it.
+  # The old process stops (by the pid file: a `pkill -f` pattern could match this very shell) —
+  # gone or a zombie (this machine's pid 1 reaps orphans only every second or two, and `kill -0`
+  # still finds a zombie) — then the new one starts detached: nohup, every stream redirected, or
+  # ssh waits for it.
   "${ssh[@]}" "cd '$release' || exit 1
     pidfile='$root/app.pid'
     if [ -f \"\$pidfile\" ]; then
       old=\$(cat \"\$pidfile\"); kill \"\$old\" 2>/dev/null
-      while kill -0 \"\$old\" 2>/dev/null; do sleep 0.05; done
+      while true; do case \$(ps -o stat= -p \"\$old\" 2>/dev/null) in '' | Z*) break ;; esac; sleep 0.05; done
     fi
     HOST='$address' PORT='$port' VERSION='$version' nohup python3 service.py >'$root/app.log' 2>&1 </dev/null &
     echo \$! >\"\$pidfile\"" </dev/null

@@ -30,6 +30,11 @@ def ratio(a, b):
     return f"{a / b:.2f}x" if a is not None and b else "—"
 
 
+def median_field(runs, count, kind, field):
+    values = [r[field] for r in runs if r["hosts"] == count and r["kind"] == kind and r["ok"] and field in r]
+    return statistics.median(values) if values else None
+
+
 def call_summary(calls):
     """`supervisor list` ×6 1.23 s, … in first-call order."""
     grouped = {}
@@ -48,6 +53,7 @@ def section(data, invoked_by, crank_version):
     goal = six / one if six and one else None
     busy = [r["busy"] for r in runs]
     plain, multiplexed = statistics.median(data["ssh_true"]["plain"]), statistics.median(data["ssh_true"]["multiplexed"])
+    bashrc = statistics.median(data["ssh_true"]["bashrc"]) if data["ssh_true"].get("bashrc") else None
     lines = [
         f"{HOSTS_SECTION} — {started:%Y-%m-%d %H:%M} UTC",
         "",
@@ -66,7 +72,10 @@ def section(data, invoked_by, crank_version):
         "  `nohup … &`, then `curl` /health every 50 ms until the new version answers.",
         "",
         "After every run each host of the project must serve the new VERSION (and crank must exit 0 with the release `live`);",
-        "a run that fails a check is left out of the medians.",
+        "a run that fails a check is left out of the medians. The hosts run remote commands without sourcing root's",
+        "`~/.bashrc` (`SIMULATE_SKIP_BASHRC=1`): on this machine it runs `pyenv init`"
+        + (f", {ms(bashrc - multiplexed)} per remote command" if bashrc else "")
+        + ", which would otherwise dominate every figure (crank's and the loop's alike).",
         "",
         f"Machine: {host['cores']} cores, {host['cpu']}, {host['memory'] / 2**30:.1f} GiB RAM, {host['system']}. "
         f"CPUs busy in the 2 s before the benchmark: {data['busy_before'] * 100:.0f}%; during the timed runs: "
@@ -89,9 +98,41 @@ def section(data, invoked_by, crank_version):
         f"| 6 hosts in at most 1.5x the time of 1 host | crank to {max(counts)} / crank to 1 <= {GOAL_RATIO} | "
         f"{f'{goal:.2f}x' if goal else '—'} | **{'met' if goal and goal <= GOAL_RATIO else 'not met'}** |",
         "",
+    ]
+    cpu_one, cpu_six = median_field(runs, 1, "crank", "cpu"), median_field(runs, max(counts), "crank", "cpu")
+    six_busy = [r["busy"] for r in runs if r["hosts"] == max(counts) and r["kind"] == "crank" and r["ok"]]
+    if goal and goal > GOAL_RATIO and cpu_one and cpu_six and six_busy:
+        lines += [
+            f"Not met on this machine: while crank deployed to {max(counts)} hosts its {host['cores']} cores were "
+            f"{statistics.median(six_busy) * 100:.0f}% busy (median). crank and its ssh clients used {seconds(cpu_six)} of CPU",
+            f"against {seconds(cpu_one)} for one host — {seconds((cpu_six - cpu_one) / (max(counts) - 1))} per further host, mostly",
+            "`ssh`: each host's new connection (its key exchange) and its calls — and every simulated host's own work (its",
+            "sshd, the supervisor's shells, the service's start) runs on the same cores (see \"Where the CPU goes\"). On",
+            "separate machines that work is spread over them; here it queues behind the same two cores.",
+            "",
+        ]
+    lines += [
         f"**Multiplexing**: one `ssh host true` takes {ms(plain)} with a connection of its own and {ms(multiplexed)} over a",
         f"master connection (medians of {len(data['ssh_true']['plain'])}; {plain / multiplexed:.1f}x); the crank column against the",
         "no-multiplexing one is what it saves on a whole deploy.",
+        "",
+        "### Where the CPU goes",
+        "",
+        "Every simulated host's work — its sshd (a new connection's key exchange, one session per call), the shells",
+        "running crank's supervisor and the services starting and stopping — runs on the same cores as crank. CPU seconds",
+        "per run (medians): crank and its children (crank, its ssh clients, tar; not ssh's backgrounded master",
+        "connections), and the whole machine while the command ran (all cores busy share × wall × cores: the hosts' side,",
+        "crank's masters and other users' work).",
+        "",
+        "| hosts | crank: wall | crank + children CPU | whole machine CPU | by hand: wall | whole machine CPU |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for count in counts:
+        whole = {kind: statistics.median([r["busy"] * r["seconds"] * r.get("cores", host["cores"]) for r in runs
+                                          if r["hosts"] == count and r["kind"] == kind and r["ok"]] or [0]) for kind in ("crank", "by-hand")}
+        lines.append(f"| {count} | {figure(median_of(runs, count, 'crank'))} | {figure(median_field(runs, count, 'crank', 'cpu'))} | "
+                     f"{seconds(whole['crank'])} | {figure(median_of(runs, count, 'by-hand'))} | {seconds(whole['by-hand'])} |")
+    lines += [
         "",
         "### Where crank's time goes",
         "",
@@ -132,7 +173,7 @@ def section(data, invoked_by, crank_version):
         "```",
         "",
         f"The benchmark took {data['seconds_total']:.0f} s (set-up, all rounds, the traced deploys and clean-up). Versions: {crank_version};",
-        f"{versions['ssh']} (sshd {versions['sshd']}), Python {versions['python']}, {versions['curl']}.",
+        f"{versions['ssh']} (sshd {versions['sshd']}), Python {versions['python']}, {' '.join(versions['curl'].split()[:2])}.",
         "",
     ]
     return "\n".join(lines)

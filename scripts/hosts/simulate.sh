@@ -5,6 +5,9 @@
 #   simulate.sh start N DIR   → starts N hosts under DIR; writes DIR/client_key, DIR/known_hosts
 #                               and DIR/hosts.yaml (the `hosts:` and `ssh:` of an environment)
 #   simulate.sh stop DIR      → stops every sshd started under DIR (by its pid file)
+# SIMULATE_SKIP_BASHRC=1 (start): the hosts' sessions get SHLVL=1, so bash runs remote commands
+# without sourcing ~/.bashrc, as on a server whose rc files are for interactive shells (here root's
+# ~/.bashrc runs `pyenv init`, about 145 ms per remote command; the benchmarks set it).
 set -euo pipefail
 verb=${1:?start N DIR | stop DIR}
 case $verb in
@@ -34,7 +37,7 @@ StrictModes no
 UsePAM no
 MaxStartups 100:30:200
 MaxSessions 100
-SetEnv CRANK_SIMULATED_HOST=$name
+SetEnv CRANK_SIMULATED_HOST=$name${SIMULATE_SKIP_BASHRC:+ SHLVL=1}
 CONF
     /usr/sbin/sshd -f "$folder/sshd_config" -E "$folder/sshd.log"
     for _ in $(seq 1 100); do

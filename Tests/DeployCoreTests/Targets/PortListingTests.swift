@@ -11,6 +11,7 @@ import Glibc
 struct PortListingTests {
     /// One IPv4 socket on 127.0.0.3, one IPv6 wildcard, one on 127.0.0.2; holders of the first two.
     static let output = """
+        started alive
         reached 127.0.0.3
         socket 0300007F 4101 0
         socket 00000000000000000000000000000000 4102 1001
@@ -25,8 +26,9 @@ struct PortListingTests {
     @Test("the lines parse into sockets (addresses decoded from /proc's hex) and holders with their lineage and deployment")
     func parsesLines() {
         let listing = PortListing.parse(Self.output)
-        #expect(listing.known)
+        #expect(listing.known && listing.startedAlive == true)
         #expect(listing.reached == [127, 0, 0, 3])
+        #expect(PortListing.parse("started exited\n").startedAlive == false && PortListing.parse("").startedAlive == nil)
         #expect(listing.sockets == [
             PortListing.Socket(address: [127, 0, 0, 3], inode: "4101", uid: 0),
             PortListing.Socket(address: Array(repeating: 0, count: 16), inode: "4102", uid: 1001),
@@ -93,6 +95,8 @@ struct PortListingTests {
         #expect(HostPortProblem.answeredByAnother(host: "host-2", port: 8123, holder: "pid 900 (nginx: master process)", started: 812).description
                 == "port 8123 on host-2 is answered by pid 900 (nginx: master process), not by the started process (pid 812)")
         #expect(HostPortProblem.describe(nil, socket: listing.sockets[1]) == "a process of uid 1001 whose descriptors crank cannot read")
+        #expect(HostPortProblem.startedExited(host: "host-2", port: 8123, started: 812).description
+                == "port 8123 on host-2 answered, but the started process (pid 812) exited")
     }
 
     @Test("the supervisor's port verb, run on this machine, names a listener's holder, and crank's own by its environment and directory")
@@ -109,12 +113,13 @@ struct PortListingTests {
         for _ in 0..<100 where !RawHTTP.connects(address: "127.0.0.1", port: port) { usleep(50_000) }
 
         func listing(_ environment: String) -> PortListing {
-            let argv = RemoteSupervisor.call("port", [String(port), environment, tree.path("releases/prod")])
+            let argv = RemoteSupervisor.call("port", [String(port), environment, tree.path("releases/prod"), "-", "0", String(child.processIdentifier), "nope"])
             let result = ProcessCommandRunner().run(ShellCommand(argv[0], Array(argv.dropFirst())), timeout: 20)
             #expect(result.status == 0, "\(result.stderr)")
             return PortListing.parse(result.stdout)
         }
         let ours = listing("prod")
+        #expect(ours.startedAlive == false, "a pid asked with other start ticks is not the started process")
         #expect(ours.sockets.map(\.address) == [[127, 0, 0, 1]])
         let holder = try #require(ours.holders.first)
         #expect(ours.holders.count == 1 && holder.pid == child.processIdentifier && holder.deployment == "web", "\(ours)")

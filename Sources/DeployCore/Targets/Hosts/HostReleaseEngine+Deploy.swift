@@ -104,11 +104,17 @@ extension HostReleaseEngine {
             await engine.runner.result(of: engine.transport(host).command(["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "crank-exec", directory] + argv),
                                        timeout: 10)
         }
+        // The start call has just seen the process: the gate's first questions cost no round trip
+        // (a crash then shows at the next one, and the serving check asks the host as well).
+        let seen = Date()
+        let alive: @Sendable () async -> Bool = {
+            if Date().timeIntervalSince(seen) < engine.gate.aliveInterval * 0.8 { return true }
+            return await engine.call(host, "alive", [String(pid), ticks]).status == 0
+        }
         var serving: (@Sendable () async -> String?)?
-        if let port { serving = { await engine.servingProblem(port: port, for: placement, pid: pid)?.description } }
+        if let port { serving = { await engine.servingProblem(port: port, for: placement, pid: pid, ticks: ticks)?.description } }
         if let failure = await gate.wait(deployment: name, health: placement.deployment.spec["health"] ?? .null, port: port, address: host.address,
-                                         directory: directory, alive: { await engine.call(host, "alive", [String(pid), ticks]).status == 0 },
-                                         serving: serving, exec: exec) {
+                                         directory: directory, alive: alive, serving: serving, exec: exec) {
             return failed(failure.check, failure.observed, failure.threshold)
         }
         if port == nil, let old, old.pid != pid { await stopProcess(old, on: host) }

@@ -8,6 +8,8 @@ public enum HostPortProblem: Error, Equatable, Sendable, CustomStringConvertible
     case stillHeld(host: String, port: Int, holder: String)
     /// After the gate passed: the port is answered by another process than the started one.
     case answeredByAnother(host: String, port: Int, holder: String, started: Int32)
+    /// After the gate passed: the started process is gone (what answered was something else).
+    case startedExited(host: String, port: Int, started: Int32)
     /// The host's answer about its listeners could not be read.
     case unreadable(host: String, port: Int, reason: String)
 
@@ -19,6 +21,8 @@ public enum HostPortProblem: Error, Equatable, Sendable, CustomStringConvertible
             return "port \(port) on \(host) is still held by \(holder)"
         case .answeredByAnother(let host, let port, let holder, let started):
             return "port \(port) on \(host) is answered by \(holder), not by the started process (pid \(started))"
+        case .startedExited(let host, let port, let started):
+            return "port \(port) on \(host) answered, but the started process (pid \(started)) exited"
         case .unreadable(let host, let port, let reason):
             return "cannot tell what listens on port \(port) on \(host): \(reason)"
         }
@@ -33,17 +37,20 @@ public enum HostPortProblem: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 extension HostReleaseEngine {
-    /// What listens on `port` on `host` and takes `placement`'s connections; nil when the host
-    /// cannot tell (no /proc). `stopping`: a record file whose process stops first, in the same call.
-    func listeners(_ port: Int, for placement: Placement, stopping record: String? = nil) async throws(HostPortProblem) -> [PortListing.Listener]? {
+    /// What listens on `port` on the placement's host and takes its connections (nil: the host
+    /// cannot tell, no /proc), and whether the started process still runs; in the same call,
+    /// `stopping` (a record file) has its process stopped first.
+    func listeners(_ port: Int, for placement: Placement, stopping record: String? = nil,
+                   started: (pid: Int32, ticks: String)? = nil) async throws(HostPortProblem) -> (listeners: [PortListing.Listener]?, startedAlive: Bool?) {
         let host = placement.host
-        let arguments = [String(port), environment, "\(host.root)/releases/\(environment)"] + (record.map { [$0, String(grace)] } ?? [])
+        let arguments = [String(port), environment, "\(host.root)/releases/\(environment)", record ?? "-", String(grace),
+                         started.map { String($0.pid) } ?? "-", started?.ticks ?? "-"]
         let result = await call(host, "port", arguments)
         guard result.status == 0 else { throw .unreadable(host: host.name, port: port, reason: Self.reason(result)) }
         let listing = PortListing.parse(result.stdout)
-        guard listing.known else { return nil }
+        guard listing.known else { return (nil, listing.startedAlive) }
         let addresses = PortListing.addresses(host: host.address, bind: bindAddress(placement), reached: listing.reached)
-        return listing.listeners(answering: addresses)
+        return (listing.listeners(answering: addresses), listing.startedAlive)
     }
 
     /// The address the deployment's process binds on the host (`HOST`).
@@ -61,7 +68,8 @@ extension HostReleaseEngine {
         let record = "\(host.root)/run/\(environment)/\(placement.deployment.name)"
         do throws(HostPortProblem) {
             for attempt in 0..<3 {
-                guard let listeners = try await listeners(port, for: placement, stopping: attempt == 0 ? record : nil), !listeners.isEmpty else { return nil }
+                guard let listeners = try await listeners(port, for: placement, stopping: attempt == 0 ? record : nil).listeners,
+                      !listeners.isEmpty else { return nil }
                 for listener in listeners {
                     guard !listener.holders.isEmpty else {
                         return .held(host: host.name, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), environment: environment)
@@ -74,23 +82,27 @@ extension HostReleaseEngine {
                     _ = await call(host, "stop", [String(holder.pid), holder.startTicks, String(grace), ""])
                 }
             }
-            guard let listener = try await listeners(port, for: placement)?.first else { return nil }
+            guard let listener = try await listeners(port, for: placement).listeners?.first else { return nil }
             return .stillHeld(host: host.name, port: port, holder: HostPortProblem.describe(listener.holders.first, socket: listener.socket))
         } catch {
             return error
         }
     }
 
-    /// After the gate passed: nil when every listener taking the placement's connections on
-    /// `port` belongs to the started process `pid` (its session or its descendants).
-    func servingProblem(port: Int, for placement: Placement, pid: Int32) async -> HostPortProblem? {
+    /// After the gate passed: nil when the started process (`pid` started at `ticks`) still runs
+    /// and every listener taking the placement's connections on `port` belongs to it (its
+    /// session or its descendants).
+    func servingProblem(port: Int, for placement: Placement, pid: Int32, ticks: String) async -> HostPortProblem? {
+        let host = placement.host.name
         do throws(HostPortProblem) {
-            for listener in try await listeners(port, for: placement) ?? [] {
+            let found = try await listeners(port, for: placement, started: (pid, ticks))
+            if found.startedAlive == false { return .startedExited(host: host, port: port, started: pid) }
+            for listener in found.listeners ?? [] {
                 if listener.holders.isEmpty {
-                    return .answeredByAnother(host: placement.host.name, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), started: pid)
+                    return .answeredByAnother(host: host, port: port, holder: HostPortProblem.describe(nil, socket: listener.socket), started: pid)
                 }
                 if let stranger = listener.holders.first(where: { !$0.belongs(to: pid) }) {
-                    return .answeredByAnother(host: placement.host.name, port: port, holder: HostPortProblem.describe(stranger, socket: listener.socket), started: pid)
+                    return .answeredByAnother(host: host, port: port, holder: HostPortProblem.describe(stranger, socket: listener.socket), started: pid)
                 }
             }
             return nil

@@ -42,6 +42,8 @@ public struct PortListing: Equatable, Sendable {
     public var known = true
     /// The address ssh reached the host at (from SSH_CONNECTION).
     public var reached: [UInt8]?
+    /// Whether the started process asked about still runs (nil: not asked).
+    public var startedAlive: Bool?
     public var sockets: [Socket] = []
     public var holders: [Holder] = []
 
@@ -54,6 +56,8 @@ public struct PortListing: Equatable, Sendable {
                 listing.known = false
             case "reached" where fields.count == 2:
                 listing.reached = IPAddress.bytes(fields[1])
+            case "started" where fields.count == 2:
+                listing.startedAlive = fields[1] == "alive"
             case "socket" where fields.count == 4:
                 guard let address = IPAddress.fromProc(fields[1]) else { continue }
                 listing.sockets.append(Socket(address: address, inode: fields[2], uid: Int(fields[3]) ?? -1))

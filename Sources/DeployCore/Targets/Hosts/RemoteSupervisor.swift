@@ -67,8 +67,10 @@ public enum RemoteSupervisor {
       # host), `socket HEXADDRESS INODE UID` per listening socket, `holder INODE PID TICKS SESSION
       # ANCESTORS DEPLOYMENT COMMAND…` per process holding one; DEPLOYMENT is `-` unless the
       # process runs in $3 (the release directory of environment $2) with CRANK_ENVIRONMENT=$2.
-      # $4 $5 (optional): first stop the process a record file names, with that grace.
-      if [ -n "${4:-}" ] && [ -f "$4" ] && read -r pid t rest <"$4"; then stop "$pid" "$t" "$5" || true; fi
+      # $4 $5: first stop the process the record file $4 names, with grace $5 (`-`: none);
+      # $6 $7: `started alive|exited` says whether pid $6 started at ticks $7 runs (`-`: not asked).
+      if [ "${4:--}" != - ] && [ -f "$4" ] && read -r pid t rest <"$4"; then stop "$pid" "$t" "$5" || true; fi
+      if [ "${6:--}" != - ]; then if alive "$6" "$7"; then echo "started alive"; else echo "started exited"; fi; fi
       port=$1 env=$2 releases=$(cd "$3" 2>/dev/null && pwd -P) || releases=$3
       [ -r /proc/net/tcp ] || { echo unknown; exit 0; }
       case ${SSH_CONNECTION:-} in *" "*" "*" "*) set -f; set -- $SSH_CONNECTION; set +f; echo "reached $3" ;; esac
