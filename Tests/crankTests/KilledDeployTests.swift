@@ -99,7 +99,7 @@ extension ContainerSuites {
     /// kill -9 of crank mid-deploy on the container target (podman), 5 seeded moments per strategy.
     @Suite("crank killed at random moments (containers)", .serialized)
     struct KilledContainerDeployTests {
-        static let kills = 5
+        static let kills = 3
 
         @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
         func containerTarget() async throws {
