@@ -36,7 +36,7 @@ extension HostReleaseEngine: RemoteCommandPreview {
         for host in HostFleet.unique(placements.map(\.host)) {
             steps.append(RemoteStep(host: host.name, purpose: "probe", command: RemoteCommandLog.shown(transport(host).command(["true"]))))
             let local = SourceSnapshot.directory(root: root, environment: environment, release: release)
-            let copy = transport(host).upload(directory: local, to: releaseDirectory(host, release: release) + ".partial-<id>")
+            let copy = transport(host).place(directory: local, at: releaseDirectory(host, release: release))
             steps.append(RemoteStep(host: host.name, purpose: "copy", command: RemoteCommandLog.shown(copy)))
         }
         for placement in placements {
@@ -53,8 +53,7 @@ extension HostReleaseEngine: RemoteCommandPreview {
             let start = RemoteSupervisor.call("start", [host.root, environment, name, release, port.map(String.init) ?? "-",
                                                         releaseDirectory(host, release: release), envFile] + argv)
             steps += [
-                RemoteStep(host: host.name, purpose: "environment", command: RemoteCommandLog.shown(transport(host).write(Data(), to: envFile)) + "   # values via stdin"),
-                RemoteStep(host: host.name, purpose: "start \(name)", command: RemoteCommandLog.shown(transport(host).command(start))),
+                RemoteStep(host: host.name, purpose: "start \(name)", command: RemoteCommandLog.shown(transport(host).command(start)) + "   # environment via stdin"),
                 RemoteStep(host: host.name, purpose: "gate \(name)", command: Self.gateText(placement.deployment, address: host.address, port: port.map(String.init) ?? "-")),
                 RemoteStep(host: host.name, purpose: "stop the old \(name)",
                            command: RemoteCommandLog.shown(transport(host).command(RemoteSupervisor.call("stop", ["<old pid>", "<start ticks>", String(grace), ""])))),
