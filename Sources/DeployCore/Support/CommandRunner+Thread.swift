@@ -10,3 +10,11 @@ extension CommandRunner {
         }
     }
 }
+
+/// Runs blocking work (a batch of remote calls) on a thread of its own, awaited, so it never
+/// holds one of the cooperative pool's few threads.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}

@@ -77,9 +77,8 @@ extension HostContainerReleaseEngine {
     func containers(on hosts: [HostSpec]) async throws(Failure) -> [String: [ContainerEngine.State]] {
         let listed = await boundedConcurrency(HostFleet.unique(hosts), jobs: maxParallel) { host in
             let engine = self.onHost(host)
-            return (host.name, Result { () throws(ContainerEngine.Failure) in
-                try engine.engine.states(labeled: ["crank.project": engine.project, "crank.environment": self.environment])
-            })
+            let labels = ["crank.project": engine.project, "crank.environment": self.environment]
+            return (host.name, await offPool { Result { () throws(ContainerEngine.Failure) in try engine.engine.states(labeled: labels) } })
         }
         var states: [String: [ContainerEngine.State]] = [:]
         for (host, result) in listed {

@@ -77,13 +77,18 @@ public struct HostContainerReleaseEngine: ReleaseTarget {
         let needed = images
         let identities = Dictionary(Set(needed.values.flatMap { $0 }).map { ($0, local.engine.imageID($0)) }, uniquingKeysWith: { first, _ in first })
         return await boundedConcurrency(hosts.values.sorted { $0.name < $1.name }, jobs: maxParallel) { host -> [Applied] in
-            (needed[host.name] ?? []).sorted().compactMap { image in
-                self.ship(image, id: identities[image] ?? nil, to: host).map { problem in
-                    Applied(result: DeploymentResult(name: image, action: "ship", outcome: "failed", detail: "\(host.name): \(problem)"),
-                            failure: HealthFailure(deployment: "\(image)@\(host.name)", check: "ship", observed: problem, threshold: "the image is on the host"))
-                }
-            }
+            await offPool { self.ship(needed[host.name] ?? [], identities: identities, to: host) }
         }.flatMap { $0 }
+    }
+
+    /// Ships `images` to `host` one after the other (blocking: run off the cooperative pool).
+    func ship(_ images: Set<String>, identities: [String: String?], to host: HostSpec) -> [Applied] {
+        images.sorted().compactMap { image in
+            ship(image, id: identities[image] ?? nil, to: host).map { problem in
+                Applied(result: DeploymentResult(name: image, action: "ship", outcome: "failed", detail: "\(host.name): \(problem)"),
+                        failure: HealthFailure(deployment: "\(image)@\(host.name)", check: "ship", observed: problem, threshold: "the image is on the host"))
+            }
+        }
     }
 
     /// nil once `image` is on `host`: already there, tagged from the same image there, or
