@@ -28,8 +28,8 @@ extension HostContainerReleaseEngine {
         let selected = Self.placements(live.deployments.filter { names.contains($0.name) })
         try await probe(selected.map(\.host))
         // A container that has to be created again needs its image on the host.
-        let shipped = action == "stop" ? [] : await ship(selected, release: live.id)
-        if !shipped.isEmpty { return shipped.map(\.result) }
+        let unshipped = action == "stop" ? [] : await ship(selected, release: live.id)
+        if !unshipped.isEmpty { return unshipped.map(\.result) }
         return await boundedConcurrency(selected, jobs: maxParallel) { placement in
             var result = await self.onHost(placement.host).lifecycle(action, placement.deployment, live: live)
             result.detail = placement.host.name + (result.detail.map { ": \($0)" } ?? "")
@@ -70,7 +70,8 @@ extension HostContainerReleaseEngine {
         let hosts = HostFleet.unique(wanted.map(\.host) + strays.map(\.host))
         try await probe(hosts)
         var results = await stop(HostFleet.uniquePlacements(strays))
-        if let live { _ = await ship(wanted, release: live.id) }
+        // A host that cannot get the live image is reported; its restore below then fails by name too.
+        if let live { results += await ship(wanted, release: live.id).map(\.result) }
         results += await boundedConcurrency(hosts, jobs: maxParallel) { host -> [DeploymentResult] in
             let here = Set(wanted.filter { $0.host.name == host.name }.map(\.deployment.name))
             let restored = (try? await self.onHost(host, scope: here).recover(after: interrupted)) ?? [
