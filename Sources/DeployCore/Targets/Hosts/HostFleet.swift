@@ -31,7 +31,11 @@ public struct HostFleet: Sendable {
     /// Every host answers and is trusted (typed SSH failures: unreachable, unknown host key,
     /// authentication), checked in parallel; the first failure by host name otherwise.
     func probe(_ hosts: [HostSpec]) async -> HostFailure? {
-        let problems = await boundedConcurrency(Self.unique(hosts), jobs: maxParallel) { host in self.transport(host).probe(runner: self.runner) }
+        let problems = await boundedConcurrency(Self.unique(hosts), jobs: maxParallel) { host in
+            // Off the cooperative pool: many hosts are probed at once, really.
+            let (transport, runner) = (self.transport(host), self.runner)
+            return await offPool { transport.probe(runner: runner) }
+        }
         return problems.compactMap { $0 }.first
     }
 }

@@ -77,9 +77,10 @@ public struct HostReleaseEngine: ReleaseTarget {
 
     // MARK: remote calls
 
-    func transport(_ host: HostSpec) -> SSHTransport {
-        transports[host.name] ?? SSHTransport(host: host, settings: settings?.ssh ?? SSHSettings(), controlDirectory: SSHTransport.defaultControlDirectory)
-    }
+    /// The environment's hosts as `HostFleet` (shared with the container engine on hosts).
+    var fleet: HostFleet { HostFleet(transports: transports, settings: settings?.ssh ?? SSHSettings(), runner: runner) }
+
+    func transport(_ host: HostSpec) -> SSHTransport { fleet.transport(host) }
 
     /// One supervisor call, awaited off the cooperative pool (calls to many hosts run at once).
     func call(_ host: HostSpec, _ verb: String, _ arguments: [String], input: Data? = nil) async -> CommandResult {
@@ -98,8 +99,7 @@ public struct HostReleaseEngine: ReleaseTarget {
     /// Every host's supervised processes, listed in parallel; the listing doubles as the probe:
     /// a host that does not answer or is not trusted is its typed SSH failure, before anything changes.
     func listings(_ hosts: [HostSpec]) async throws(Failure) -> [String: [RemoteSupervisor.Entry]] {
-        let unique = Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values.sorted { $0.name < $1.name }
-        let results = await boundedConcurrency(unique, jobs: maxParallel) { host in (host, await self.call(host, "list", [host.root, self.environment])) }
+        let results = await boundedConcurrency(HostFleet.unique(hosts), jobs: maxParallel) { host in (host, await self.call(host, "list", [host.root, self.environment])) }
         for (host, result) in results where result.status == 255 || result.timedOut {
             throw .host(transport(host).failure(result, runner: runner))
         }
@@ -118,12 +118,7 @@ public struct HostReleaseEngine: ReleaseTarget {
 
     /// Every host answers (typed SSH failures: unreachable, unknown host key, authentication), checked in parallel.
     func probe(_ hosts: [HostSpec]) async throws(Failure) {
-        let unique = Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }).values.sorted { $0.name < $1.name }
-        let problems = await boundedConcurrency(unique, jobs: maxParallel) { host in
-            let result = await self.runner.result(of: self.transport(host).command(["true"]), timeout: Double(self.transport(host).settings.connectTimeout) + 10)
-            return result.status == 0 ? nil : self.transport(host).failure(result, runner: self.runner)
-        }
-        if let problem = problems.compactMap({ $0 }).first { throw .host(problem) }
+        if let problem = await fleet.probe(hosts) { throw .host(problem) }
     }
 
     /// Copies the release directory to `host` unless it is there already, in one call (see
