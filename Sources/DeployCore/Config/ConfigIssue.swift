@@ -5,7 +5,7 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case error, warning
     }
 
-    public enum Code: String, Sendable, Codable {
+    public enum Code: String, Sendable, Codable, CaseIterable {
         case yamlSyntax = "yaml-syntax"
         case fileTooLarge = "file-too-large"
         case missingFile = "missing-file"

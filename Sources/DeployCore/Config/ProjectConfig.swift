@@ -192,11 +192,14 @@ public struct HealthCheck: Equatable, Sendable, Codable {
 public struct Requirements: Equatable, Sendable, Codable {
     public var python: [String] = []
     public var executables: [String] = []
+    /// Executables the deployment works without (degraded): doctor warns, does not fail.
+    public var optionalExecutables: [String] = []
     public var gpu = false
 
-    public init(python: [String] = [], executables: [String] = [], gpu: Bool = false) {
+    public init(python: [String] = [], executables: [String] = [], optionalExecutables: [String] = [], gpu: Bool = false) {
         self.python = python
         self.executables = executables
+        self.optionalExecutables = optionalExecutables
         self.gpu = gpu
     }
 }

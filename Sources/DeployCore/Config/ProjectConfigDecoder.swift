@@ -99,10 +99,11 @@ struct ProjectConfigDecoder {
             spec.health = check
         }
         if let requires = node["requires"], requires.value != .null,
-           reader.map(requires, path: key("requires"), keys: ["python", "executables", "gpu"]) != nil {
+           reader.map(requires, path: key("requires"), keys: ["python", "executables", "optional_executables", "gpu"]) != nil {
             spec.requires = Requirements(
                 python: reader.strings(requires["python"], path: key("requires.python")) ?? [],
                 executables: reader.strings(requires["executables"], path: key("requires.executables")) ?? [],
+                optionalExecutables: reader.strings(requires["optional_executables"], path: key("requires.optional_executables")) ?? [],
                 gpu: reader.bool(requires["gpu"], path: key("requires.gpu")) ?? false)
         }
         spec.secrets = reader.strings(node["secrets"], path: key("secrets")) ?? []

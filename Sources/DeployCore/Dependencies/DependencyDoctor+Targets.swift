@@ -87,6 +87,8 @@ extension DependencyDoctor {
 struct DependencyNeeds {
     var pythonModules: [String: [String]] = [:]
     var executables: [String: [String]] = [:]
+    /// Executables only `requires.optional_executables` names (a required use wins).
+    var optionalExecutables: [String: [String]] = [:]
     var gpu: [String] = []
 
     init(effective: EffectiveConfig, flows: [Flow]) {
@@ -94,6 +96,7 @@ struct DependencyNeeds {
         for deployment in effective.config.deployments {
             for module in deployment.requires.python { pythonModules[module, default: []].append(deployment.name) }
             for executable in deployment.requires.executables { executables[executable, default: []].append(deployment.name) }
+            for executable in deployment.requires.optionalExecutables { optionalExecutables[executable, default: []].append(deployment.name) }
             if deployment.requires.gpu { gpu.append(deployment.name) }
             if let reference = deployment.flow, let flow = FlowReference.resolve(reference, in: flows) {
                 for module in flow.imports where !local.contains(module, forFlowFile: flow.file) {
@@ -103,6 +106,7 @@ struct DependencyNeeds {
                 }
             }
         }
+        optionalExecutables = optionalExecutables.filter { executables[$0.key] == nil }
     }
 }
 

@@ -49,6 +49,11 @@ public struct DependencyDoctor: Sendable {
         for (name, users) in needs.executables.sorted(by: { $0.key < $1.key }) {
             checks.append(executableCheck(name, requiredBy: users))
         }
+        for (name, users) in needs.optionalExecutables.sorted(by: { $0.key < $1.key }) {
+            var check = executableCheck(name, requiredBy: users)
+            if check.status == .missing { check.status = .missingOptional }
+            checks.append(check)
+        }
         if !needs.gpu.isEmpty {
             checks.append(gpuCheck(requiredBy: needs.gpu))
             let torchUsers = needs.gpu.filter { needs.pythonModules["torch"]?.contains($0) ?? false }

@@ -10,6 +10,8 @@ public struct DoctorCheck: Equatable, Sendable, Encodable {
 
     public enum Status: String, Sendable, Encodable {
         case ok, missing
+        /// Missing, but only `requires.optional_executables` names it: a warning, not a failure.
+        case missingOptional = "missing-optional"
     }
 
     public var kind: Kind

@@ -5,7 +5,7 @@ public struct Diagnostic: Equatable, Hashable, Sendable, Codable {
         case warning
     }
 
-    public enum Code: String, Sendable, Codable {
+    public enum Code: String, Sendable, Codable, CaseIterable {
         case syntaxError = "syntax-error"
         case decodeError = "decode-error"
         case binaryFile = "binary-file"

@@ -25,6 +25,9 @@ extension ProjectValidator {
             for (index, program) in deployment.requires.executables.enumerated() where !TextRules.isProgram(program) {
                 issues.append(invalid(keys + ["requires", "executables", "[\(index)]"], program, rule: Self.programRule))
             }
+            for (index, program) in deployment.requires.optionalExecutables.enumerated() where !TextRules.isProgram(program) {
+                issues.append(invalid(keys + ["requires", "optional_executables", "[\(index)]"], program, rule: Self.programRule))
+            }
             for (key, value) in [("work_pool", deployment.workPool), ("work_queue", deployment.workQueue)] {
                 if let value, !TextRules.isPrefectName(value) {
                     issues.append(invalid(keys + [key], value, rule: Self.prefectNameRule))

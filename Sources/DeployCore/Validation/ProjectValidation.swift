@@ -8,9 +8,17 @@ public struct ValidationReport: Equatable, Sendable, Encodable {
     public var hasErrors: Bool { issues.contains { $0.severity == .error } }
 }
 
+/// Whether a secret without a value here is an error. `crank validate` checks the config, which
+/// can be right on a machine that does not hold the secrets (a laptop, a pull-request job), so
+/// there it is a warning unless `--require-secrets`; build, plan and deploy need the values.
+public enum SecretValuePolicy: Sendable {
+    case required, optional
+}
+
 /// load → overlay → discover → check, for one environment or all of them.
 public enum ProjectValidation {
-    public static func run(root: String, environment: String?, processEnvironment: [String: String]) -> ValidationReport {
+    public static func run(root: String, environment: String?, processEnvironment: [String: String],
+                           secretValues: SecretValuePolicy = .required) -> ValidationReport {
         let loader = ConfigLoader(root: root, processEnvironment: processEnvironment)
         var environments: [String?] = [environment]
         if environment == nil {
@@ -22,10 +30,19 @@ public enum ProjectValidation {
         var seen: Set<ConfigIssue> = []
         for name in environments {
             for issue in check(loader: loader, environment: name) where seen.insert(issue).inserted {
-                issues.append(issue)
+                issues.append(secretValues == .optional ? deferred(issue) : issue)
             }
         }
         return ValidationReport(root: root, environments: environments.compactMap { $0 }, issues: issues)
+    }
+
+    /// A missing secret value reported as a warning that says who will need it.
+    static func deferred(_ issue: ConfigIssue) -> ConfigIssue {
+        guard issue.code == .missingSecret, issue.severity == .error else { return issue }
+        var warning = issue
+        warning.severity = .warning
+        warning.message += " here (build, plan and deploy will need it; `crank validate --require-secrets` makes this an error)"
+        return warning
     }
 
     static func check(loader: ConfigLoader, environment: String?) -> [ConfigIssue] {

@@ -40,15 +40,27 @@ extension Crank {
 }
 
 enum DoctorRendering {
+    static func label(_ status: DoctorCheck.Status) -> String {
+        switch status {
+        case .ok: "ok"
+        case .missing: "MISSING"
+        case .missingOptional: "optional"
+        }
+    }
+
     static func render(_ report: DoctorReport, on terminal: Terminal) {
         let rows = [["STATUS", "KIND", "NAME", "REQUIRED BY", "DETAIL"]] + report.checks.map { check in
-            [check.status == .ok ? "ok" : "MISSING", check.kind.rawValue, check.name,
+            [label(check.status), check.kind.rawValue, check.name,
              check.requiredBy.isEmpty ? "(\(report.target.rawValue) target)" : check.requiredBy.joined(separator: ", "), check.detail ?? ""]
         }
         terminal.print(TextTable.render(rows))
         for check in report.checks where check.status == .missing {
             let users = check.requiredBy.isEmpty ? "the \(report.target.rawValue) target" : check.requiredBy.joined(separator: ", ")
             terminal.error("\(check.kind.rawValue) \(check.name) is missing (needed by \(users))", hint: check.hint?.summary)
+        }
+        for check in report.checks where check.status == .missingOptional {
+            terminal.warning("\(check.kind.rawValue) \(check.name) is missing; \(check.requiredBy.joined(separator: ", ")) runs without it (optional_executables)",
+                             hint: check.hint?.summary)
         }
         let missing = report.checks.filter { $0.status == .missing }.count
         terminal.note(missing == 0 ? "all \(report.checks.count) dependencies found for \(report.environment)"

@@ -12,10 +12,15 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print exactly one JSON document on stdout.")
     var json = false
 
-    var currentDirectory: String { FileManager.default.currentDirectoryPath }
+    /// Where relative paths in arguments (PATHs, --junit FILE, …) start: the `-C` directory when
+    /// one is given — crank runs "as if started in DIR", as `git -C` and `make -C` do — else the
+    /// directory crank was started in.
+    var currentDirectory: String {
+        projectRoot == nil ? FileManager.default.currentDirectoryPath : resolvedRoot()
+    }
 
     /// The absolute project root.
     func resolvedRoot() -> String {
-        ProjectRoot.locate(explicit: projectRoot, start: currentDirectory)
+        ProjectRoot.locate(explicit: projectRoot, start: FileManager.default.currentDirectoryPath)
     }
 }

@@ -20,9 +20,13 @@ extension Crank {
         @Option(help: "Output format for issues: text, or github (workflow commands: ::error file=…,line=…::…).")
         var format: Format = .text
 
+        @Flag(help: "Report a secret without a value on this machine as an error (default: a warning; build, plan and deploy always need the values).")
+        var requireSecrets = false
+
         func run() async throws {
             let root = global.resolvedRoot()
-            let report = ProjectValidation.run(root: root, environment: env, processEnvironment: ProcessInfo.processInfo.environment)
+            let report = ProjectValidation.run(root: root, environment: env, processEnvironment: ProcessInfo.processInfo.environment,
+                                               secretValues: requireSecrets ? .required : .optional)
             let terminal = Terminal()
             if global.json {
                 try terminal.printJSON(report)
