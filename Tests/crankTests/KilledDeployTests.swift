@@ -8,14 +8,19 @@ import Testing
 extension RealProcessSuites {
     @Suite("crank killed at random moments (real processes and containers)", .serialized)
     struct KilledDeployTests {
-        static let kills = 20
+        /// 10 per CI run, at moments that change every day (the seed is the day's number); a
+        /// failure names its seed, CRANK_CHAOS_SEED replays it, CRANK_CHAOS_KILLS widens the hunt.
+        static let kills = Int(ProcessInfo.processInfo.environment["CRANK_CHAOS_KILLS"] ?? "") ?? 10
+        static var seed: UInt64 {
+            UInt64(ProcessInfo.processInfo.environment["CRANK_CHAOS_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970 / 86_400)
+        }
 
-        @Test("local target: 20 kills mid-deploy, each followed by a recovering command")
+        @Test("local target: kills mid-deploy at seeded random moments, each followed by a recovering command")
         func localTarget() async throws {
             let project = try DeployProject()
             defer { project.cleanUp() }
             #expect(try await project.run(["deploy", "--env", "dev"]).status == 0)
-            var random = SeededRandom(seed: UInt64(ProcessInfo.processInfo.environment["CRANK_CHAOS_SEED"] ?? "") ?? 0xC0FFEE)
+            var random = SeededRandom(seed: Self.seed)
             for round in 1...Self.kills {
                 let delay = Double(random.next() % 1500) / 1000
                 let slow = random.next() % 2 == 0 ? "0" : "0.5"
@@ -96,10 +101,11 @@ extension ContainerProject {
 }
 
 extension ContainerSuites {
-    /// kill -9 of crank mid-deploy on the container target (podman), 5 seeded moments per strategy.
+    /// kill -9 of crank mid-deploy on the container target (podman), 3 seeded moments per strategy
+    /// (the day's seed, as for the local target; CRANK_CHAOS_SEED / CRANK_CHAOS_KILLS as there).
     @Suite("crank killed at random moments (containers)", .serialized)
     struct KilledContainerDeployTests {
-        static let kills = 3
+        static let kills = Int(ProcessInfo.processInfo.environment["CRANK_CHAOS_KILLS"] ?? "") ?? 3
 
         @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
         func containerTarget() async throws {
@@ -107,10 +113,10 @@ extension ContainerSuites {
                 let fixture = try ContainerProject(strategy: strategy)
                 defer { fixture.cleanUp() }
                 #expect(try await fixture.run(["deploy", "--env", "prod"]).status == 0)
-                var random = SeededRandom(seed: 0xBEEF)
+                var random = SeededRandom(seed: RealProcessSuites.KilledDeployTests.seed)
                 for round in 1...Self.kills {
                     let delay = Double(random.next() % 2500) / 1000
-                    let context = "\(strategy) round \(round), kill after \(delay) s"
+                    let context = "\(strategy) round \(round), seed \(random.seed), kill after \(delay) s"
                     try fixture.commit("k\(round)")
                     let process = try fixture.spawn(["deploy", "--env", "prod"])
                     try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
