@@ -62,4 +62,41 @@ struct QuickstartTests {
         #expect(FileManager.default.fileExists(atPath: tree.path("examples/rpa-platform/.crank/build/prod/manifest.json")),
                 "build writes the artifacts where the comment says")
     }
+
+    /// The second block: flows to a Prefect server (the test's own server stands in for the
+    /// README's example URL; the worker the block starts in the background is stopped after it).
+    static func prefectBlock() throws -> [String] {
+        let readme = try String(contentsOfFile: Checkout.root + "/README.md", encoding: .utf8)
+        guard let quickstart = readme.range(of: "\n## Quickstart\n"),
+              let lead = readme.range(of: "Flows to a Prefect server", range: quickstart.upperBound..<readme.endIndex),
+              let open = readme.range(of: "```sh\n", range: lead.upperBound..<readme.endIndex),
+              let close = readme.range(of: "\n```", range: open.upperBound..<readme.endIndex) else {
+            throw TestFailure("README.md's Quickstart has no Prefect block")
+        }
+        return readme[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init)
+    }
+
+    @Test("the Quickstart's Prefect block deploys, plans, runs a flow through a worker and shows history, as written")
+    func prefectQuickstart() async throws {
+        let lines = try Self.prefectBlock()
+        let export = try #require(lines.firstIndex { $0.hasPrefix("export PREFECT_API_URL=") }, "the block sets PREFECT_API_URL")
+        try await PrefectServer.exclusively {
+            let api = try await PrefectServer.shared.apiURL()
+            let tree = try Self.freshCheckout()
+            try FileManager.default.createSymbolicLink(atPath: tree.path(".venv"), withDestinationPath: Checkout.root + "/.venv")
+            var body = lines
+            body[export] = "export PREFECT_API_URL=\(api.absoluteString)"
+            // Harness only: the first block's `crank=` and stopping the block's background worker.
+            let script = "set -euo pipefail\ncrank=.build/debug/crank\ntrap 'kill -9 $(jobs -p) 2>/dev/null' EXIT\n" + body.joined(separator: "\n") + "\n"
+            try script.write(toFile: tree.path("prefect-quickstart.sh"), atomically: true, encoding: .utf8)
+            let output = try await ProcessRunner.offPool {
+                try ProcessRunner.run("/bin/sh", ["-c", "bash prefect-quickstart.sh > quickstart.log 2>&1; echo $?"], in: tree.root,
+                                      environment: ["PREFECT_HOME": tree.path(".prefect-home")])
+            }
+            let log = (try? String(contentsOfFile: tree.path("quickstart.log"), encoding: .utf8)) ?? ""
+            #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the Prefect block failed:\n\(log.suffix(4000))")
+            #expect(log.contains("COMPLETED"), "smoke waited for a completed flow run:\n\(log.suffix(2000))")
+            #expect(log.contains("r1"), "history lists release r1")
+        }
+    }
 }
