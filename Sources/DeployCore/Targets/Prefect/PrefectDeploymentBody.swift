@@ -28,12 +28,13 @@ public enum PrefectDeploymentBody {
         ]
     }
 
-    /// The request body registering `deployment` under the flow `flowID`, as release `version`.
+    /// The request body registering `deployment` under the flow `flowID`, as release `version`
+    /// (unless the deployment fixes its own `version:`), under its Prefect `name:` if it has one.
     public static func request(_ deployment: RenderedDeployment, flowID: String, version: String) -> [String: JSONValue] {
         var body = desired(deployment)
-        body["name"] = .string(deployment.name)
+        body["name"] = deployment.spec["deployment_name"] ?? .string(deployment.name)
         body["flow_id"] = .string(flowID)
-        body["version"] = .string(version)
+        body["version"] = deployment.spec["prefect_version"] ?? .string(version)
         body["path"] = .null
         if case .array(let schedules)? = body["schedules"] {
             body["schedules"] = .array(schedules.map { item in
