@@ -13,7 +13,23 @@ extension PrefectYAMLReader {
             error(items[1].0, items[1].1, "deployment has \(items.count) schedules; crank keeps one schedule per deployment",
                   hint: "split it into one crank deployment per schedule (same flow, a `name:` each), or keep one schedule")
         }
-        guard let entries = item.entries else { error(item, itemPath, "\(itemPath): should be a map", hint: nil); return nil }
+        for (each, eachPath) in items { scheduleChecks(each, path: eachPath) }
+        guard item.entries != nil else { return nil }
+        var schedule = Schedule(cron: text(item["cron"], itemPath + ".cron"), timezone: text(item["timezone"], itemPath + ".timezone"))
+        if let interval = item["interval"], interval.value != .null {
+            switch interval.json {
+            case .int(let seconds) where (1...31_622_400).contains(seconds): schedule.interval = seconds
+            case .double(let seconds) where seconds == seconds.rounded() && (1...31_622_400).contains(seconds): schedule.interval = Int(seconds)
+            default: error(interval, itemPath + ".interval", "interval \(interval.string ?? interval.typeName) is not a whole number of seconds from 1 to 31622400", hint: "write the interval in whole seconds")
+            }
+        }
+        guard schedule.cron != nil || schedule.interval != nil else { return nil }
+        return schedule
+    }
+
+    /// What one schedule entry has that crank cannot carry (every entry is checked, so one run lists all).
+    mutating func scheduleChecks(_ item: ConfigNode, path itemPath: String) {
+        guard let entries = item.entries else { error(item, itemPath, "\(itemPath): should be a map", hint: nil); return }
         unknownKeys(entries, allowed: Self.scheduleKeys, path: itemPath)
         if item["rrule"].map({ $0.value != .null }) == true {
             error(item["rrule"]!, itemPath + ".rrule", "crank has no rrule schedules (cron or interval only)",
@@ -31,16 +47,6 @@ extension PrefectYAMLReader {
         if let dayOr = item["day_or"], dayOr.json == .bool(false) {
             error(dayOr, itemPath + ".day_or", "crank's cron schedules combine day fields with OR (day_or: true)", hint: "remove day_or: false or rewrite the schedule")
         }
-        var schedule = Schedule(cron: text(item["cron"], itemPath + ".cron"), timezone: text(item["timezone"], itemPath + ".timezone"))
-        if let interval = item["interval"], interval.value != .null {
-            switch interval.json {
-            case .int(let seconds) where (1...31_622_400).contains(seconds): schedule.interval = seconds
-            case .double(let seconds) where seconds == seconds.rounded() && (1...31_622_400).contains(seconds): schedule.interval = Int(seconds)
-            default: error(interval, itemPath + ".interval", "interval \(interval.string ?? interval.typeName) is not a whole number of seconds from 1 to 31622400", hint: "write the interval in whole seconds")
-            }
-        }
-        guard schedule.cron != nil || schedule.interval != nil else { return nil }
-        return schedule
     }
 
     /// A list of one-key maps (step → arguments), kept as data; `${` escaped for crank.

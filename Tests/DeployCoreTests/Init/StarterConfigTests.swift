@@ -1,0 +1,56 @@
+import CrankTestSupport
+import Foundation
+import Testing
+@testable import DeployCore
+
+@Suite("crank init: the starter crank.yaml")
+struct StarterConfigTests {
+    @Test("one deployment per flow, placeholders for required parameters, a dev environment that validates")
+    func starter() throws {
+        let tree = try TemporaryTree([
+            "etl/flows.py": """
+                from prefect import flow
+
+                @flow(name="daily-etl")
+                def daily_etl(day: str, limit: int, dry_run: bool = False):
+                    pass
+
+                @flow
+                def weekly_rollup(days: int = 7):
+                    pass
+                """,
+        ])
+        let result = ProjectInit.run(root: tree.root, sources: [], project: "shop")
+        let text = try #require(result.text)
+        #expect(result.deployments == 2)
+        #expect(text.contains("project: shop\n"))
+        #expect(text.contains("  daily-etl:\n    flow: etl/flows.py:daily_etl\n    parameters:  # required by the flow: replace these placeholders\n      day: \"\"\n      limit: 0\n"), "\(text)")
+        #expect(text.contains("  weekly-rollup:\n    flow: etl/flows.py:weekly_rollup\n"))
+        for target in ["target: prefect", "target: container", "hosts:"] {
+            #expect(text.contains("#   \(target)"), "a commented example of \(target)")
+        }
+        try tree.write("crank.yaml", text)
+        let report = ProjectValidation.run(root: tree.root, environment: nil, processEnvironment: [:])
+        #expect(report.issues.filter { $0.severity == .error } == [], "\(report.issues)\n\(text)")
+        #expect(report.environments == ["dev"])
+    }
+
+    @Test("a project without flows still gets a valid crank.yaml")
+    func empty() throws {
+        let tree = try TemporaryTree(["README.md": "nothing here\n"])
+        let text = try #require(ProjectInit.run(root: tree.root, sources: []).text)
+        try tree.write("crank.yaml", text)
+        #expect(ProjectValidation.run(root: tree.root, environment: nil, processEnvironment: [:]).issues.filter { $0.severity == .error } == [])
+    }
+
+    @Test(".crank/.gitignore: created with `*`, idempotent, an existing one left alone")
+    func crankDirectory() throws {
+        let tree = try TemporaryTree()
+        try CrankDirectory.ensure(projectRoot: tree.root)
+        #expect(try String(contentsOfFile: tree.path(".crank/.gitignore"), encoding: .utf8) == "*\n")
+        try CrankDirectory.ensure(projectRoot: tree.root)
+        try tree.write(".crank/.gitignore", "*\n!keep\n")
+        try CrankDirectory.ensure(projectRoot: tree.root)
+        #expect(try String(contentsOfFile: tree.path(".crank/.gitignore"), encoding: .utf8) == "*\n!keep\n")
+    }
+}
