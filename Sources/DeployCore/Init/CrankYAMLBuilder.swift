@@ -94,9 +94,9 @@ public enum CrankYAMLBuilder {
                       "  # staging:", "  #   target: prefect", "  #   prefect:", "  #     api_url: \"${PREFECT_API_URL:-http://127.0.0.1:4200/api}\"", "  #     work_pool: my-pool"]
         }
         lines += ["  # Services as containers on this machine (podman or docker), switched blue-green:",
-                  "  # prod:", "  #   target: container", "  #   container: {engine: podman, strategy: blue-green}",
+                  "  # containers:", "  #   target: container", "  #   container: {engine: podman, strategy: blue-green}",
                   "  # Services on other machines over ssh (processes; `target: container` for containers):",
-                  "  # hosts:", "  #   target: local", "  #   hosts:", "  #     web-1: {address: 10.0.0.11, user: deploy}",
+                  "  # remote:", "  #   target: local", "  #   hosts:", "  #     web-1: {address: 10.0.0.11, user: deploy}",
                   "  #   roles: {web: [web-1]}", "  #   ssh: {identity_file: ~/.ssh/id_ed25519}"]
         return lines
     }

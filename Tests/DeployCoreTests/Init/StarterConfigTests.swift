@@ -43,6 +43,17 @@ struct StarterConfigTests {
         #expect(ProjectValidation.run(root: tree.root, environment: nil, processEnvironment: [:]).issues.filter { $0.severity == .error } == [])
     }
 
+    @Test("strings are plain only where YAML reads them back as the same string")
+    func plainScalars() {
+        for text in ["s3://bucket/raw", "flows/a.py:main", "0 6 * * 1-5", "Train (weekly)", "etl-pool"] {
+            #expect(CrankYAMLBuilder.scalar(.string(text)) == text)
+        }
+        for text in ["on", "null", "1e3", "12:30", "0x1F", "~", "* * * * *", "a: b", "#x", "${VAR}", " padded", "2026-01-01"] {
+            #expect(CrankYAMLBuilder.scalar(.string(text)).hasPrefix("\""), "\(text) must be quoted")
+        }
+        #expect(CrankYAMLBuilder.block("tags", .array([.string("a,b"), .string("c")]), indent: 0) == ["tags: [\"a,b\", c]"])
+    }
+
     @Test(".crank/.gitignore: created with `*`, idempotent, an existing one left alone")
     func crankDirectory() throws {
         let tree = try TemporaryTree()
