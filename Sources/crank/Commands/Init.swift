@@ -37,8 +37,10 @@ extension Crank {
             let result = ProjectInit.run(root: root, sources: sourcePaths, project: project)
             guard let text = result.text else {
                 report(result, written: nil, terminal: terminal)
-                terminal.error("crank.yaml not written: the prefect.yaml has what crank cannot represent (listed above)",
-                               hint: "change or remove those keys in a copy of the prefect.yaml and import that")
+                if !global.json {
+                    terminal.error("crank.yaml not written: the prefect.yaml has what crank cannot represent (listed above)",
+                                   hint: "change or remove those keys in a copy of the prefect.yaml and import that")
+                }
                 throw ExitCode(1)
             }
             do {
