@@ -102,6 +102,23 @@ struct PrefectFieldsConfigTests {
         #expect(issues.first { $0.path == "deployments.b.job_variable" }?.hint?.contains("did you mean 'job_variables'?") == true)
     }
 
+    @Test("a secret interpolated into job_variables or pull steps is a secret-placement error, never registered")
+    func secrets() throws {
+        let fixture = try staging("""
+              a:
+                flow: ingest
+                parameters: {source: s3://x}
+                secrets: [API_TOKEN]
+                job_variables: {env: {COPY: "${API_TOKEN}"}}
+                pull: [{prefect.deployments.steps.run_shell_script: {script: "login ${API_TOKEN}"}}]
+            """)
+        let issues = fixture.issues(env: "staging", environment: ["API_TOKEN": "tok-5d4c3b2a1"])
+        #expect(Set(issues.filter { $0.code == .secretPlacement }.map(\.path)) == [
+            "deployments.a.job_variables.env.COPY", "deployments.a.pull[0].prefect.deployments.steps.run_shell_script.script",
+        ], "\(issues.map { "\($0.code.rawValue) \($0.path)" })")
+        #expect(!issues.contains { $0.message.contains("tok-5d4c3b2a1") })
+    }
+
     @Test("two deployments of one flow may share a name in different environments")
     func sharedAcrossEnvironments() throws {
         let fixture = try ConfigFixture("""

@@ -187,8 +187,12 @@ public struct PrefectReleaseEngine: ReleaseTarget {
             guard case .string(let flow)? = deployment.spec["flow_name"] else { throw .unreadable("no flow name in the rendered spec") }
             let flowID: String
             if let known = knownFlows[flow] { flowID = known } else { flowID = try await client.ensureFlow(named: flow) }
-            let id = try await client.upsertDeployment(PrefectDeploymentBody.request(deployment, flowID: flowID, version: version))
-            return Applied(result: DeploymentResult(name: deployment.name, action: "register", outcome: "registered", detail: "\(flow)/\(deployment.name) \(version)"),
+            let body = PrefectDeploymentBody.request(deployment, flowID: flowID, version: version)
+            let id = try await client.upsertDeployment(body)
+            var registered = version
+            if case .string(let fixed)? = body["version"] { registered = fixed }
+            return Applied(result: DeploymentResult(name: deployment.name, action: "register", outcome: "registered",
+                                                    detail: "\(flow)/\(PrefectServerKeys.prefectName(deployment)) \(registered)"),
                            failure: nil, deploymentID: id)
         } catch {
             let detail = PrefectFailureText.describe(error)
