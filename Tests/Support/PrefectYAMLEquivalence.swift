@@ -20,7 +20,8 @@ public enum PrefectYAMLEquivalence {
         let sharedPull = document["pull"] as? [Any]
         var result: [String: [String: String]] = [:]
         for raw in list {
-            let pull = (raw["pull"] as? [Any]) ?? sharedPull ?? []
+            // A deployment's own pull steps are templated by `prefect deploy`; the file-wide ones are not.
+            let pull = (raw["pull"] as? [Any]).map { resolve($0, environment) as! [Any] } ?? sharedPull ?? []
             let deployment = resolve(raw.filter { $0.key != "pull" }, environment) as! [String: Any]
             let name = deployment["name"] as? String ?? ""
             var entrypoint = deployment["entrypoint"] as? String ?? ""

@@ -50,7 +50,9 @@ extension PrefectYAMLReader {
     }
 
     /// A list of one-key maps (step → arguments), kept as data; `${` escaped for crank.
-    mutating func pullSteps(_ node: ConfigNode, path: String) -> [JSONValue]? {
+    /// `translate`: a deployment's own steps, whose `{{ $VAR }}` `prefect deploy` fills in when it
+    /// registers (the file-wide `pull:` it copies as written).
+    mutating func pullSteps(_ node: ConfigNode, path: String, translate: Bool = false) -> [JSONValue]? {
         guard case .sequence(let items) = node.value else { error(node, path, "\(path): should be a list of steps", hint: nil); return nil }
         var steps: [JSONValue] = []
         for (index, item) in items.enumerated() {
@@ -58,7 +60,7 @@ extension PrefectYAMLReader {
                 error(item, "\(path)[\(index)]", "\(path)[\(index)]: a pull step is a one-key map (the step's function → its arguments)", hint: nil)
                 continue
             }
-            steps.append(PrefectTemplateText.crankValue(item.json, translate: false))
+            steps.append(PrefectTemplateText.crankValue(item.json, translate: translate))
         }
         return steps
     }

@@ -93,7 +93,7 @@ struct PrefectYAMLReader {
                     hint: "set work_pool: on the crank deployment or environments.<env>.prefect.work_pool")
         }
         deployment.schedule = schedule(node, path: path)
-        let pull = node["pull"].flatMap { $0.value == .null ? nil : pullSteps($0, path: key("pull")) } ?? sharedPull
+        let pull = node["pull"].flatMap { $0.value == .null ? nil : pullSteps($0, path: key("pull"), translate: true) } ?? sharedPull
         placePull(pull, node: node, path: path, into: &deployment)
         defaults(node, path: path, deployment: deployment)
         return deployment
