@@ -56,5 +56,11 @@ struct InitCommandTests {
             #expect(output.stderr.contains(path), "\(path) in \(output.stderr)")
         }
         #expect(output.stderr.contains("crank.yaml not written"))
+        let json = try ProcessRunner.crank(["init", "--from", tree.path("prefect.yaml"), "--json", "-C", tree.root])
+        #expect(json.status == 1 && json.stderr.isEmpty, "\(json.stderr)")
+        let document = try json.jsonObject()
+        #expect(document["file"] is NSNull)
+        let lines = ((document["issues"] as? [[String: Any]]) ?? []).compactMap { $0["line"] as? Int }
+        #expect(lines == lines.sorted() && lines.count >= 8, "issues in file order: \(lines)")
     }
 }

@@ -41,7 +41,7 @@ public enum ProjectInit {
             let directory = display.contains("/") ? String(display[..<display.lastIndex(of: "/")!]) : ""
             imported.append(PrefectYAMLImporter.read(path: source, displayPath: display, directory: directory))
         }
-        issues += imported.issues
+        issues += imported.issues.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) }
         for deployment in imported.deployments where FlowReference.resolve(deployment.entrypoint, in: discovery.flows) == nil {
             issues.append(ConfigIssue(.unknownFlow, at: deployment.location, path: "entrypoint",
                                       message: "deployment '\(deployment.name)': crank discover finds no flow at \(deployment.entrypoint)",

@@ -58,8 +58,9 @@ extension Crank {
 
         func report(_ result: ProjectInit.Result, written: String?, terminal: Terminal) {
             if global.json {
-                struct Document: Encodable { let file: String?; let deployments: Int; let flows: Int; let issues: [ConfigIssue] }
-                try? terminal.printJSON(Document(file: written, deployments: result.deployments, flows: result.flows, issues: result.issues))
+                struct Document: Encodable { let file: JSONValue; let deployments: Int; let flows: Int; let issues: [ConfigIssue] }
+                try? terminal.printJSON(Document(file: written.map(JSONValue.string) ?? .null, deployments: result.deployments,
+                                                 flows: result.flows, issues: result.issues))
                 return
             }
             terminal.report(result.issues)
