@@ -53,6 +53,12 @@ struct PrefectFieldsConfigTests {
         #expect(steps.count == 2)
         let plain = PrefectDeploymentBody.request(nightly, flowID: "f1", version: "r7")
         #expect(plain["name"] == .string("nightly") && plain["version"] == .string("r7"))
+        // A fixed version is compared with the server's (a change re-registers); a release id is not.
+        var server = PrefectDeploymentBody.request(prod, flowID: "f1", version: "r7")
+        server["version"] = .string("2.0")
+        #expect(PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(prod), PrefectDeploymentBody.observed(.object(server), withVersion: true)) == ["version"])
+        server = PrefectDeploymentBody.request(nightly, flowID: "f1", version: "r3")
+        #expect(PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(nightly), PrefectDeploymentBody.observed(.object(server))) == [])
         let yaml = PrefectYAMLBuilder.render(rendered, inputs: inputs)
         #expect(yaml.contains("- name: \"prod\"\n  version: \"2.1\"\n"), "\(yaml)")
         #expect(yaml.contains("- name: \"nightly\"\n  version: \"git-0123456789ab\"\n"), "\(yaml)")

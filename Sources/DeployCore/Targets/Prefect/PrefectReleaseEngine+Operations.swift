@@ -35,7 +35,8 @@ extension PrefectReleaseEngine {
             }
             var drift: String?
             if let spec = recorded[name] {
-                let fields = PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(spec), PrefectDeploymentBody.observed(server[name]!))
+                let fields = PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(spec),
+                                                               PrefectDeploymentBody.observed(server[name]!, withVersion: spec.spec["prefect_version"] != nil))
                 if !fields.isEmpty { drift = "changed in the server: \(fields.joined(separator: ", "))" }
             } else {
                 drift = "not in the live release"

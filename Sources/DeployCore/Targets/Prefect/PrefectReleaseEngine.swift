@@ -52,8 +52,9 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         // Secret values live in Secret blocks: a rotation shows through the fingerprints the
         // live release recorded ("(changed)", never a value).
         let recorded = Dictionary((live?.deployments ?? []).map { ($0.name, $0.spec["secret_fingerprints"] ?? .object([:])) }, uniquingKeysWith: { first, _ in first })
+        let fixesVersion = Set(desired.filter { $0.spec["prefect_version"] != nil }.map(\.name))
         let observed = server.map { name, value in
-            var spec = PrefectDeploymentBody.observed(value)
+            var spec = PrefectDeploymentBody.observed(value, withVersion: fixesVersion.contains(name))
             spec["secret_fingerprints"] = recorded[name] ?? .object([:])
             return RenderedDeployment(name: name, kind: Self.kind(of: value), role: .flow, target: .prefect, spec: spec)
         }
@@ -89,7 +90,8 @@ public struct PrefectReleaseEngine: ReleaseTarget {
             guard let current = server[deployment.name] else { return true }
             let rotated = (deployment.spec["secret_fingerprints"] ?? .object([:]))
                 != (live?.deployments.first { $0.name == deployment.name }?.spec["secret_fingerprints"] ?? .object([:]))
-            return rotated || !PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(deployment), PrefectDeploymentBody.observed(current)).isEmpty
+            return rotated || !PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(deployment),
+                                                                          PrefectDeploymentBody.observed(current, withVersion: deployment.spec["prefect_version"] != nil)).isEmpty
         }
         let desiredNames = Set(desired.map(\.name))
         let orphans = server.keys.filter { !desiredNames.contains($0) }.sorted()
