@@ -8,9 +8,10 @@ public enum CrankYAMLBuilder {
     public static let importedEnvironment = "prod"
 
     /// One deployment per flow and a `dev` environment on this machine (`prefect flow serve`).
-    public static func starter(project: String, flows: [Flow]) -> String {
+    public static func starter(project: String, flows: [Flow], python: PythonSettings) -> String {
         var names = ConfigKeyNames()
-        var lines = header("written by `crank init` from the flows `crank discover` found (\(flows.count)).") + ["project: \(scalar(.string(project)))", ""]
+        var lines = header("written by `crank init` from the flows `crank discover` found (\(flows.count)).") + ["project: \(scalar(.string(project)))"]
+        lines += pythonLines(python) + [""]
         lines.append(flows.isEmpty ? "deployments:  # no flows found; add one per flow (see the example below)" : "deployments:")
         for flow in flows {
             lines.append("  \(key(names.claim([flow.name, flow.function]))):")
@@ -29,11 +30,12 @@ public enum CrankYAMLBuilder {
     }
 
     /// The deployments of imported prefect.yaml files, registered in a `prefect` environment.
-    public static func imported(project: String, deployments: [ImportedDeployment], flows: [Flow], sources: [String]) -> String {
+    public static func imported(project: String, deployments: [ImportedDeployment], flows: [Flow], sources: [String],
+                                python: PythonSettings) -> String {
         var names = ConfigKeyNames()
         let nameCounts = Dictionary(deployments.map { ($0.name, 1) }, uniquingKeysWith: +)
         var lines = header("written by `crank init --from \(sources.joined(separator: " --from "))` (\(deployments.count) deployment\(deployments.count == 1 ? "" : "s")).")
-        lines += ["project: \(scalar(.string(project)))", "", "deployments:"]
+        lines += ["project: \(scalar(.string(project)))"] + pythonLines(python) + ["", "deployments:"]
         for deployment in deployments {
             let flowName = FlowReference.resolve(deployment.entrypoint, in: flows)?.name
                 ?? String(deployment.entrypoint.split(separator: ":").last ?? "flow").replacingOccurrences(of: "_", with: "-")
@@ -67,6 +69,18 @@ public enum CrankYAMLBuilder {
         add("job_variables", deployment.jobVariables.isEmpty ? nil : .object(deployment.jobVariables))
         add("working_directory", deployment.workingDirectory.map(JSONValue.string))
         add("pull", deployment.pullSteps.map(JSONValue.array))
+        return lines
+    }
+
+    /// The project's interpreter and requirements when it has them (`.venv/bin/python`,
+    /// `requirements.txt`), else a commented example.
+    static func pythonLines(_ python: PythonSettings) -> [String] {
+        guard python.interpreter != PythonSettings().interpreter || python.requirements != nil else {
+            return ["# python: {interpreter: .venv/bin/python, requirements: requirements.txt}   # default: python3 on PATH"]
+        }
+        var lines = ["python:"]
+        if python.interpreter != PythonSettings().interpreter { lines.append("  interpreter: \(scalar(.string(python.interpreter)))") }
+        if let requirements = python.requirements { lines.append("  requirements: \(scalar(.string(requirements)))") }
         return lines
     }
 

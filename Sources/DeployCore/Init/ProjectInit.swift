@@ -22,9 +22,12 @@ public enum ProjectInit {
             ConfigIssue(.flowFile, at: diagnostic.line.map { SourceLocation(file: diagnostic.file, line: $0, column: 1) }, file: diagnostic.file, path: "", message: diagnostic.message,
                         hint: "crank init lists the flows it could read; fix this file and run `crank discover`", severity: .warning)
         }
+        var python = PythonSettings()
+        if FileManager.default.isExecutableFile(atPath: root + "/.venv/bin/python") { python.interpreter = ".venv/bin/python" }
+        if FileManager.default.fileExists(atPath: root + "/requirements.txt") { python.requirements = "requirements.txt" }
         guard !sources.isEmpty else {
             let name = project ?? ConfigKeyNames.slug(URL(fileURLWithPath: root).lastPathComponent)
-            return Result(text: CrankYAMLBuilder.starter(project: name, flows: discovery.flows), issues: issues,
+            return Result(text: CrankYAMLBuilder.starter(project: name, flows: discovery.flows, python: python), issues: issues,
                           deployments: discovery.flows.count, flows: discovery.flows.count)
         }
         var imported = PrefectImport()
@@ -52,7 +55,7 @@ public enum ProjectInit {
             return Result(text: nil, issues: issues, deployments: imported.deployments.count, flows: discovery.flows.count)
         }
         let name = project ?? imported.projectName.map(ConfigKeyNames.slug) ?? ConfigKeyNames.slug(URL(fileURLWithPath: root).lastPathComponent)
-        let text = CrankYAMLBuilder.imported(project: name, deployments: imported.deployments, flows: discovery.flows, sources: displays)
+        let text = CrankYAMLBuilder.imported(project: name, deployments: imported.deployments, flows: discovery.flows, sources: displays, python: python)
         return Result(text: text, issues: issues, deployments: imported.deployments.count, flows: discovery.flows.count)
     }
 }

@@ -35,6 +35,20 @@ struct StarterConfigTests {
         #expect(report.environments == ["dev"])
     }
 
+    @Test("the project's .venv interpreter and requirements.txt are used when present")
+    func python() throws {
+        let tree = try TemporaryTree(["requirements.txt": "prefect==3.8.8\n", "flows/a.py": "from prefect import flow\n\n@flow\ndef a():\n    pass\n"])
+        try tree.symlink(".venv", to: "/work/does-not-matter")
+        #expect(try #require(ProjectInit.run(root: tree.root, sources: []).text).contains("\npython:\n  requirements: requirements.txt\n"))
+        try FileManager.default.removeItem(atPath: tree.path(".venv"))
+        try FileManager.default.createDirectory(atPath: tree.path(".venv/bin"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: tree.path(".venv/bin/python"), withDestinationPath: "/bin/sh")
+        let text = try #require(ProjectInit.run(root: tree.root, sources: []).text)
+        #expect(text.contains("\npython:\n  interpreter: .venv/bin/python\n  requirements: requirements.txt\n"), "\(text)")
+        try tree.write("crank.yaml", text)
+        #expect(ProjectValidation.run(root: tree.root, environment: nil, processEnvironment: [:]).issues.filter { $0.severity == .error } == [])
+    }
+
     @Test("a project without flows still gets a valid crank.yaml")
     func empty() throws {
         let tree = try TemporaryTree(["README.md": "nothing here\n"])
