@@ -6,7 +6,7 @@ extension Crank {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a starter crank.yaml (one deployment per flow), or import the deployments of prefect.yaml files.",
-            discussion: "Never overwrites crank.yaml. Also creates .crank/.gitignore. Exits 1 when nothing was written.")
+            discussion: "The project root is -C DIR, else the current directory. Never overwrites crank.yaml. Also creates .crank/.gitignore. Exits 1 when nothing was written.")
 
         @OptionGroup var global: GlobalOptions
 
