@@ -21,7 +21,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "CrankTestSupport", dependencies: ["DeployCore"], path: "Tests/Support"),
+        .target(name: "CrankTestSupport", dependencies: ["DeployCore", .product(name: "Yams", package: "Yams")], path: "Tests/Support"),
         .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "CrankTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "crankTests", dependencies: ["DeployCore", "CrankTestSupport"], exclude: ["Fixtures"]),
     ],

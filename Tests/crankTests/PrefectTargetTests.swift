@@ -419,6 +419,55 @@ struct PrefectTargetTests {
         }
     }
 
+    @Test("imported Prefect fields: two flows' `prod` deployments, a fixed version, job variables and pull steps are what the server keeps")
+    func prefectFields() async throws {
+        try await PrefectServer.exclusively {
+            let project = try await PrefectProject()
+            let clone = "prefect.deployments.steps.git_clone"
+            try project.tree.write("crank.yaml", """
+                project: \(project.project)
+                flows: {paths: [flows]}
+                deployments:
+                  greet-prod:
+                    flow: \(project.project)-greet
+                    name: prod
+                    version: "2.1"
+                    job_variables: {env: {LOG_LEVEL: debug}, stream_output: false}
+                    pull:
+                    - \(clone): {id: clone, repository: "https://example.com/r.git", branch: main}
+                    - prefect.deployments.steps.set_working_directory: {directory: "{{ clone.directory }}"}
+                  report-prod:
+                    flow: \(project.project)-report
+                    name: prod
+                    parameters: {day: "2026-01-01"}
+                    working_directory: /opt/reports
+                environments:
+                  staging:
+                    target: prefect
+                    prefect: {api_url: "\(project.api.absoluteString)", work_pool: \(project.pool)}
+                """)
+            let deploy = try await project.crank(["deploy", "--env", "staging", "--create-pools"])
+            #expect(deploy.status == 0, "\(deploy.stderr)")
+            guard case .object(let greet)? = try await project.client.deployment(flow: "\(project.project)-greet", name: "prod"),
+                  case .object(let report)? = try await project.client.deployment(flow: "\(project.project)-report", name: "prod") else {
+                throw TestFailure("the prod deployments are not registered under their Prefect names")
+            }
+            #expect(greet["version"] == .string("2.1"))
+            #expect(greet["job_variables"] == .object(["env": .object(["LOG_LEVEL": .string("debug")]), "stream_output": .bool(false)]))
+            guard case .array(let steps)? = greet["pull_steps"], case .object(let first)? = steps.first else { throw TestFailure("no pull steps") }
+            #expect(steps.count == 2 && first[clone] != nil)
+            #expect(report["version"] == .string("r1"))
+            #expect(report["pull_steps"] == .array([.object(["prefect.deployments.steps.set_working_directory": .object(["directory": .string("/opt/reports")])])]))
+            // The server's `prod`s are matched to their config keys: nothing to change, nothing orphaned.
+            let plan = try await project.crank(["plan", "--env", "staging", "--detailed-exitcode"])
+            #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+            let status = try await project.crank(["status", "--env", "staging", "--json"])
+            #expect(status.stdout.contains("greet-prod") && status.stdout.contains("report-prod") && !status.stdout.contains("#"), "\(status.stdout)")
+            let again = try await project.crank(["deploy", "--env", "staging", "--json"])
+            #expect(try again.jsonObject()["status"] as? String == "unchanged", "\(again.stdout)")
+        }
+    }
+
     @Test("a container flow registers on a docker work pool with its image in job_variables")
     func containerFlow() async throws {
         try await PrefectServer.exclusively {

@@ -55,6 +55,9 @@ public struct DeploymentRenderer {
             spec["tags"] = .array((deployment.tags + PrefectNames.tags(project: inputs.project, environment: inputs.environmentName)).map(JSONValue.string))
             let pool = deployment.workPool ?? inputs.environment?.prefectWorkPool
             spec["work_pool"] = pool.map(JSONValue.string) ?? .null
+            // Set only when written, so the specs (and hashes) of other deployments stay as they were.
+            if let name = deployment.prefect.name { spec["deployment_name"] = .string(name) }
+            if let version = deployment.prefect.version { spec["prefect_version"] = .string(version) }
             if target == .prefect {
                 PrefectRendering.add(deployment, flow: flow, inputs: inputs, to: &spec)
             }
@@ -62,7 +65,7 @@ public struct DeploymentRenderer {
                 // A local environment serves the flow with Prefect (`prefect flow serve`), supervised like a worker.
                 let interpreter = inputs.effective.config.python.interpreter
                 let python = interpreter.contains("/") ? PathResolver.absolute(interpreter, from: inputs.effective.root) : interpreter
-                spec["argv"] = .array([python, "-m", "prefect", "flow", "serve", flow.entrypoint, "--name", deployment.name].map(JSONValue.string))
+                spec["argv"] = .array([python, "-m", "prefect", "flow", "serve", flow.entrypoint, "--name", deployment.prefect.name ?? deployment.name].map(JSONValue.string))
                 var env = inputs.environment?.env ?? [:]
                 env.merge(deployment.env) { _, own in own }
                 env["PREFECT_API_URL"] = api

@@ -15,14 +15,17 @@ enum PrefectRendering {
             spec["description"] = .string(description)
         }
         let directory = deployment.kind == .container ? containerDirectory : inputs.effective.root
-        spec["pull_steps"] = .array([.object(["prefect.deployments.steps.set_working_directory": .object(["directory": .string(directory)])])])
+        spec["pull_steps"] = .array(deployment.prefect.effectivePullSteps ?? [PrefectDeploymentFields.setWorkingDirectory(directory)])
         var env = (environment?.env ?? [:]).mapValues { JSONValue.string(inputs.redactor.redact($0)) }
         for (name, value) in deployment.env { env[name] = .string(inputs.redactor.redact(value)) }
         for name in deployment.secrets {
             // A reference the worker resolves at run time; the value lives in a Prefect Secret block.
             env[name] = .string("{{ prefect.blocks.secret.\(secretBlock(name, project: inputs.project, environment: inputs.environmentName)) }}")
         }
-        var jobVariables: [String: JSONValue] = [:]
+        // The deployment's own job variables first; crank's `env` (config env and secret
+        // references) joins their `env` (the validator refuses a name set in both), the image wins.
+        var jobVariables = deployment.prefect.jobVariables
+        if case .object(let own)? = jobVariables["env"] { env.merge(own) { crank, _ in crank } }
         if !env.isEmpty { jobVariables["env"] = .object(env) }
         if let image = spec["image"] { jobVariables["image"] = image }
         spec["job_variables"] = .object(jobVariables)

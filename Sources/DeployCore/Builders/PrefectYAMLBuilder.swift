@@ -28,8 +28,8 @@ public enum PrefectYAMLBuilder {
             jobVariables["env"] = env.isEmpty ? nil : .object(env)
         }
         var entries: YAMLText.Entries = [
-            ("name", .scalar(.string(deployment.name))),
-            ("version", .scalar(spec["version"] ?? .null)),
+            ("name", .scalar(spec["deployment_name"] ?? .string(deployment.name))),
+            ("version", .scalar(spec["prefect_version"] ?? spec["version"] ?? .null)),
             ("tags", .json(spec["tags"] ?? .array([]))),
             ("description", .scalar(spec["description"] ?? .null)),
             ("entrypoint", .scalar(spec["entrypoint"] ?? .null)),

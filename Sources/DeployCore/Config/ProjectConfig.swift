@@ -131,6 +131,8 @@ public struct DeploymentSpec: Equatable, Sendable {
     /// environment's `swarm.publish`).
     public var replicas: Int?
     public var publish: SwarmPublish?
+    /// Prefect fields of a flow deployment (see `PrefectDeploymentFields`).
+    public var prefect = PrefectDeploymentFields()
 
     public init(name: String) {
         self.name = name

@@ -37,6 +37,7 @@ public struct ProjectValidator {
             issues += prefectTargetChecks(deployment, path: path)
         }
         issues += prefectEnvironmentChecks()
+        issues += prefectFieldChecks()
         issues += fieldSyntaxChecks()
         issues += hostEnvironmentChecks()
         issues += rolloutChecks()

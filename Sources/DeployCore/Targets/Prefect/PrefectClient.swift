@@ -65,7 +65,7 @@ public struct PrefectClient: Sendable {
     /// `GET /deployments/name/{flow}/{deployment}`, or nil when it does not exist.
     public func deployment(flow: String, name: String) async throws(Failure) -> JSONValue? {
         do {
-            return try await send("GET", "deployments/name/\(flow.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? flow)/\(name)", body: nil)
+            return try await send("GET", "deployments/name/\(flow.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? flow)/\(name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)", body: nil)
         } catch .status(404, _) {
             return nil
         }

@@ -2,18 +2,26 @@
 /// (`POST /deployments/`, every field so nothing stale survives) and the comparable
 /// projection of both the desired spec and what the server has now (for drift).
 public enum PrefectDeploymentBody {
-    /// The fields compared for drift (the version is the release id and is not).
+    /// The fields compared for drift (the version is the release id and is not, unless the
+    /// deployment fixes its own `version:`).
     static let compared = [
         "description", "entrypoint", "parameters", "parameter_openapi_schema", "enforce_parameter_schema", "tags",
         "work_pool_name", "work_queue_name", "job_variables", "schedules", "pull_steps",
     ]
 
-    /// The projection of a rendered flow deployment.
+    /// The projection of a rendered flow deployment; with `version` only when the deployment fixes
+    /// its own (otherwise the version is the release that registered it, and not compared).
     public static func desired(_ deployment: RenderedDeployment) -> [String: JSONValue] {
         let spec = deployment.spec
         var schedules: [JSONValue] = []
         if case .object(let schedule)? = spec["schedule"] { schedules.append(normalized(schedule, active: true)) }
-        return [
+        var projection = projectionFields(spec, schedules: schedules)
+        if let fixed = spec["prefect_version"] { projection["version"] = fixed }
+        return projection
+    }
+
+    static func projectionFields(_ spec: [String: JSONValue], schedules: [JSONValue]) -> [String: JSONValue] {
+        [
             "description": spec["description"] ?? .null,
             "entrypoint": spec["entrypoint"] ?? .null,
             "parameters": spec["parameters"] ?? .object([:]),
@@ -28,12 +36,13 @@ public enum PrefectDeploymentBody {
         ]
     }
 
-    /// The request body registering `deployment` under the flow `flowID`, as release `version`.
+    /// The request body registering `deployment` under the flow `flowID`, as release `version`
+    /// (unless the deployment fixes its own `version:`), under its Prefect `name:` if it has one.
     public static func request(_ deployment: RenderedDeployment, flowID: String, version: String) -> [String: JSONValue] {
         var body = desired(deployment)
-        body["name"] = .string(deployment.name)
+        body["name"] = deployment.spec["deployment_name"] ?? .string(deployment.name)
         body["flow_id"] = .string(flowID)
-        body["version"] = .string(version)
+        body["version"] = deployment.spec["prefect_version"] ?? .string(version)
         body["path"] = .null
         if case .array(let schedules)? = body["schedules"] {
             body["schedules"] = .array(schedules.map { item in
@@ -46,10 +55,12 @@ public enum PrefectDeploymentBody {
     }
 
     /// The projection of a deployment read back from the server.
-    public static func observed(_ server: JSONValue) -> [String: JSONValue] {
+    /// `withVersion`: for a deployment that fixes its own `version:` (compared then).
+    public static func observed(_ server: JSONValue, withVersion: Bool = false) -> [String: JSONValue] {
         guard case .object(let object) = server else { return [:] }
         var projection: [String: JSONValue] = [:]
         for key in compared { projection[key] = object[key] ?? .null }
+        if withVersion { projection["version"] = object["version"] ?? .null }
         if case .array(let schedules)? = object["schedules"] {
             projection["schedules"] = .array(schedules.compactMap { item in
                 guard case .object(let entry) = item, case .object(let schedule)? = entry["schedule"] else { return nil }
@@ -74,6 +85,6 @@ public enum PrefectDeploymentBody {
 
     /// The fields where `server` differs from `wanted` (both projections).
     public static func differences(_ wanted: [String: JSONValue], _ server: [String: JSONValue]) -> [String] {
-        compared.filter { (wanted[$0] ?? .null) != (server[$0] ?? .null) }
+        (compared + (wanted["version"] != nil ? ["version"] : [])).filter { (wanted[$0] ?? .null) != (server[$0] ?? .null) }
     }
 }

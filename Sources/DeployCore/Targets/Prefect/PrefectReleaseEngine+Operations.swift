@@ -6,7 +6,7 @@ extension PrefectReleaseEngine {
     public func rollback(to requested: String?) async throws(Failure) -> ReleaseOutcome {
         let (releases, live) = try await history()
         let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested)
-        let server = try await serverDeployments()
+        let server = try await serverDeployments(knowing: target.deployments + (live?.deployments ?? []))
         let wanted = target.deployments
         try await ensurePools(for: wanted, create: false)
         try await uploadSecrets(for: wanted)
@@ -27,7 +27,7 @@ extension PrefectReleaseEngine {
     /// between the live release and what the server has now.
     public func status() async throws(Failure) -> EnvironmentStatus {
         let live = try await history().live
-        let server = try await serverDeployments()
+        let server = try await serverDeployments(knowing: live?.deployments ?? [])
         let recorded = Dictionary((live?.deployments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let statuses = Set(recorded.keys).union(server.keys).sorted().map { name -> DeploymentStatus in
             guard case .object(let object)? = server[name] else {
@@ -35,7 +35,8 @@ extension PrefectReleaseEngine {
             }
             var drift: String?
             if let spec = recorded[name] {
-                let fields = PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(spec), PrefectDeploymentBody.observed(server[name]!))
+                let fields = PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(spec),
+                                                               PrefectDeploymentBody.observed(server[name]!, withVersion: spec.spec["prefect_version"] != nil))
                 if !fields.isEmpty { drift = "changed in the server: \(fields.joined(separator: ", "))" }
             } else {
                 drift = "not in the live release"
@@ -55,7 +56,7 @@ extension PrefectReleaseEngine {
         guard let live = try await history().live else { throw .notDeployed }
         let known = live.deployments.map(\.name)
         for name in names where !known.contains(name) { throw .unknownDeployment(name, known: known) }
-        let server = try await serverDeployments()
+        let server = try await serverDeployments(knowing: live.deployments)
         let paused = action == "stop"
         return await boundedConcurrency(names.sorted(), jobs: 8) { name in
             guard let id = Self.identifier(server[name]) else {
@@ -72,7 +73,7 @@ extension PrefectReleaseEngine {
 
     /// Deletes crank's deployments of this environment from the server; nothing is live afterwards.
     public func clean() async throws(Failure) -> [DeploymentResult] {
-        let server = try await serverDeployments()
+        let server = try await serverDeployments(knowing: (try? await history())?.live?.deployments ?? [])
         let results = await delete(server.sorted { $0.key < $1.key }.compactMap { name, value in Self.identifier(value).map { (name, $0) } }, action: "delete")
         // Something left in the server: it stays live, and the caller reports what failed.
         guard !results.contains(where: { $0.outcome == "failed" }) else { return results }
@@ -85,8 +86,8 @@ extension PrefectReleaseEngine {
     /// `crank smoke`: a flow run of each named deployment, waited for. Parameters default to
     /// the deployment's `smoke:` parameters in the live release, else the deployment's own.
     public func smoke(_ names: [String], parameters: [String: JSONValue]?, timeout: Double?) async throws(Failure) -> [SmokeRun] {
-        let server = try await serverDeployments()
         let live = try await history().live
+        let server = try await serverDeployments(knowing: live?.deployments ?? [])
         for name in names where server[name] == nil { throw .unknownDeployment(name, known: server.keys.sorted()) }
         do {
             var runs: [SmokeRun] = []

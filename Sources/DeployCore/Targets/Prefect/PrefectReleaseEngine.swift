@@ -25,12 +25,13 @@ public struct PrefectReleaseEngine: ReleaseTarget {
     var project: String { effective.config.project }
     var environmentTags: [String] { PrefectNames.tags(project: project, environment: environment) }
 
-    /// crank's deployments of this environment in the server now, by name.
-    func serverDeployments() async throws(Failure) -> [String: JSONValue] {
+    /// crank's deployments of this environment in the server now, by config key: a server
+    /// deployment is known by its flow and Prefect name (`PrefectServerKeys`).
+    func serverDeployments(knowing known: [RenderedDeployment] = []) async throws(Failure) -> [String: JSONValue] {
         let list = try await prefect { () throws(PrefectClient.Failure) in try await client.deployments(taggedWithAll: environmentTags) }
-        var byName: [String: JSONValue] = [:]
-        for item in list { if case .object(let object) = item, case .string(let name)? = object["name"] { byName[name] = item } }
-        return byName
+        let flowNames = PrefectServerKeys.flowNamesNeeded(known)
+        let flowIDs = flowNames.isEmpty ? [:] : try await prefect { () throws(PrefectClient.Failure) in try await client.flowIDs(named: flowNames) }
+        return PrefectServerKeys.keyed(list, known: known, flowIDs: flowIDs)
     }
 
     var ledger: ReleaseLedger { ReleaseLedger(store: store, environment: environment) }
@@ -45,14 +46,15 @@ public struct PrefectReleaseEngine: ReleaseTarget {
 
     /// The desired deployments against what the server has now: a hand edit is drift.
     public func plan(_ manifest: BuildManifest) async throws(Failure) -> PlanDiff {
-        let server = try await serverDeployments()
         let live = try await history().live
         let desired = manifest.entries.map(\.deployment)
+        let server = try await serverDeployments(knowing: desired + (live?.deployments ?? []))
         // Secret values live in Secret blocks: a rotation shows through the fingerprints the
         // live release recorded ("(changed)", never a value).
         let recorded = Dictionary((live?.deployments ?? []).map { ($0.name, $0.spec["secret_fingerprints"] ?? .object([:])) }, uniquingKeysWith: { first, _ in first })
+        let fixesVersion = Set(desired.filter { $0.spec["prefect_version"] != nil }.map(\.name))
         let observed = server.map { name, value in
-            var spec = PrefectDeploymentBody.observed(value)
+            var spec = PrefectDeploymentBody.observed(value, withVersion: fixesVersion.contains(name))
             spec["secret_fingerprints"] = recorded[name] ?? .object([:])
             return RenderedDeployment(name: name, kind: Self.kind(of: value), role: .flow, target: .prefect, spec: spec)
         }
@@ -83,12 +85,13 @@ public struct PrefectReleaseEngine: ReleaseTarget {
         if !options.only.isEmpty {
             desired = desired.filter { options.only.contains($0.name) } + (live?.deployments ?? []).filter { !options.only.contains($0.name) }
         }
-        let server = try await serverDeployments()
+        let server = try await serverDeployments(knowing: desired + (live?.deployments ?? []))
         let changed = desired.filter { deployment in
             guard let current = server[deployment.name] else { return true }
             let rotated = (deployment.spec["secret_fingerprints"] ?? .object([:]))
                 != (live?.deployments.first { $0.name == deployment.name }?.spec["secret_fingerprints"] ?? .object([:]))
-            return rotated || !PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(deployment), PrefectDeploymentBody.observed(current)).isEmpty
+            return rotated || !PrefectDeploymentBody.differences(PrefectDeploymentBody.desired(deployment),
+                                                                          PrefectDeploymentBody.observed(current, withVersion: deployment.spec["prefect_version"] != nil)).isEmpty
         }
         let desiredNames = Set(desired.map(\.name))
         let orphans = server.keys.filter { !desiredNames.contains($0) }.sorted()
@@ -186,8 +189,12 @@ public struct PrefectReleaseEngine: ReleaseTarget {
             guard case .string(let flow)? = deployment.spec["flow_name"] else { throw .unreadable("no flow name in the rendered spec") }
             let flowID: String
             if let known = knownFlows[flow] { flowID = known } else { flowID = try await client.ensureFlow(named: flow) }
-            let id = try await client.upsertDeployment(PrefectDeploymentBody.request(deployment, flowID: flowID, version: version))
-            return Applied(result: DeploymentResult(name: deployment.name, action: "register", outcome: "registered", detail: "\(flow)/\(deployment.name) \(version)"),
+            let body = PrefectDeploymentBody.request(deployment, flowID: flowID, version: version)
+            let id = try await client.upsertDeployment(body)
+            var registered = version
+            if case .string(let fixed)? = body["version"] { registered = fixed }
+            return Applied(result: DeploymentResult(name: deployment.name, action: "register", outcome: "registered",
+                                                    detail: "\(flow)/\(PrefectServerKeys.prefectName(deployment)) \(registered)"),
                            failure: nil, deploymentID: id)
         } catch {
             let detail = PrefectFailureText.describe(error)

@@ -1,0 +1,6 @@
+import prefect
+
+
+@prefect.flow
+def daily_report(day: str | None = None):
+    pass
