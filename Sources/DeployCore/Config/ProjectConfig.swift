@@ -131,6 +131,8 @@ public struct DeploymentSpec: Equatable, Sendable {
     /// environment's `swarm.publish`).
     public var replicas: Int?
     public var publish: SwarmPublish?
+    /// How running instances take a new config without a restart (`crank reload`).
+    public var reload: ReloadSettings?
 
     public init(name: String) {
         self.name = name

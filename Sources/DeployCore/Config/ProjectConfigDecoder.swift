@@ -4,7 +4,7 @@ struct ProjectConfigDecoder {
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
-        "restart", "resources", "role", "hosts", "replicas", "publish",
+        "restart", "resources", "role", "hosts", "replicas", "publish", "reload",
     ]
     static let environmentKeys = ["target", "prefect", "container", "swarm", "env", "keep_releases", "hosts", "roles", "ssh", "rollout"]
 
@@ -120,6 +120,7 @@ struct ProjectConfigDecoder {
         spec.role = reader.string(node["role"], path: key("role"))
         spec.hosts = reader.strings(node["hosts"], path: key("hosts")) ?? []
         decodeReplication(node, path: path, into: &spec)
+        decodeReload(node, path: path, into: &spec)
         return spec
     }
 
