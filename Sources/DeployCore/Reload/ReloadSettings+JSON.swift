@@ -2,7 +2,9 @@
 /// `{"http": {"method": "POST", "path": "/admin/config"}, "timeout": 10}`.
 extension ReloadSettings {
     public var json: JSONValue {
-        var object: [String: JSONValue] = ["timeout": .double(timeout)]
+        // Whole seconds as an integer: the state store writes 10.0 as 10 and reads it back as
+        // an integer, and the spec must hash the same after that round trip.
+        var object: [String: JSONValue] = ["timeout": timeout == timeout.rounded() && abs(timeout) < 1e9 ? .int(Int(timeout)) : .double(timeout)]
         switch method {
         case .signal(let signal): object["signal"] = .string(signal.rawValue)
         case .http(let method, let path): object["http"] = .object(["method": .string(method), "path": .string(path)])

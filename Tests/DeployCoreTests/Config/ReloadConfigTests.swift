@@ -71,5 +71,11 @@ struct ReloadConfigTests {
         #expect(ReloadSettings(json: settings.json) == settings)
         #expect(ReloadSettings(json: ReloadSettings(method: .signal(.USR2)).json) == ReloadSettings(method: .signal(.USR2)))
         #expect(ReloadSettings(json: nil) == nil)
+        // The release record is read back from JSON: the spec must come back identical, or every
+        // deploy would see the deployment as changed.
+        for written in [settings, ReloadSettings(method: .signal(.HUP)), ReloadSettings(method: .signal(.HUP), timeout: 0.5)] {
+            #expect(try JSONReader.parse(Data(JSONWriter.compactText(written.json).utf8)) == written.json)
+            #expect(try JSONReader.parse(try JSONEncoder().encode(written.json)) == written.json, "as the state store writes it")
+        }
     }
 }
