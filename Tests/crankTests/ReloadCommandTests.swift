@@ -158,7 +158,8 @@ extension RealProcessSuites {
         @Test("an instance that never answers times out, a 4xx rejects, a deaf one ignores SIGHUP: exit 1, typed results, release failed, config reverted")
         func notApplied() throws {
             let project = try ReloadProject([("good", "ok", Self.http), ("silent", "silent", "{http: {path: /admin/config}, timeout: 1s}"),
-                                             ("picky", "reject", Self.http), ("deaf", "deaf", "{signal: HUP, timeout: 1s}")])
+                                             ("picky", "reject", Self.http), ("deaf", "deaf", "{signal: HUP, timeout: 1s}"),
+                                             ("fragile", "ok", "{signal: USR1}")])  // handles HUP only: USR1 kills it
             defer { project.cleanUp() }
             let deployed = try project.crank(["deploy", "--env", "dev"])
             try #require(deployed.status == 0, "\(deployed.stderr)")
@@ -176,11 +177,14 @@ extension RealProcessSuites {
             #expect(outcomes["picky"]?["status"] as? Int == 422)
             #expect((outcomes["picky"]?["detail"] as? String)?.contains("takes no config updates") == true)
             #expect(outcomes["deaf"]?["outcome"] as? String == "timed-out")
+            #expect(outcomes["fragile"]?["outcome"] as? String == "unreachable")
+            #expect((outcomes["fragile"]?["detail"] as? String)?.contains("exited on SIGUSR1") == true, "\(String(describing: outcomes["fragile"]))")
             // The one that applied was given the previous config back.
             let reverted = try #require(report["reverted"] as? [[String: Any]])
             #expect(reverted.first { $0["deployment"] as? String == "good" }?["outcome"] as? String == "applied")
             #expect(project.state("good")?["greeting"] as? String == "hello")
             #expect(project.state("good")?["release"] as? String == "r1")
+            #expect(reverted.first { $0["deployment"] as? String == "fragile" } == nil, "nothing to give a config back to")
 
             let history = try project.history()
             #expect(history.first?["id"] as? String == "r2")

@@ -7,7 +7,7 @@ public enum ReloadFailure: Error, Equatable {
     case notReloadable(String, reason: String)
     /// Fields other than the config changed (code, command, port, secrets): that is a deploy.
     case beyondConfig(deployment: String, fields: [String])
-    /// The environment's target does not take reloads (yet).
+    /// The environment's target does not take reloads (yet); what it is, for people.
     case unsupportedTarget(String)
     case release(ReleaseEngine.Failure)
 }

@@ -31,7 +31,9 @@ extension Crank {
             try environment.requireValid(global: global, terminal: terminal, outcome: "reloaded")
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             guard let reloader = session.engine as? any ConfigReloading else {
-                throw ReloadRendering.fail(.unsupportedTarget(session.target.rawValue), environment: environment.env, on: terminal)
+                let hosts = session.effective.config.environment(environment.env)?.hasHosts == true
+                let what = hosts ? "environments with hosts:" : "`target: \(session.target.rawValue)` environments"
+                throw ReloadRendering.fail(.unsupportedTarget(what), environment: environment.env, on: terminal)
             }
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let manifest: BuildManifest

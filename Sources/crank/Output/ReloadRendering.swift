@@ -45,7 +45,7 @@ enum ReloadRendering {
             terminal.error("'\(deployment)' changed more than its config: \(fields.joined(separator: ", "))",
                            hint: "a reload only changes env; deploy the rest: crank deploy --env \(env) --only \(deployment)")
         case .unsupportedTarget(let target):
-            terminal.error("`crank reload` does not reach \(target) environments yet",
+            terminal.error("`crank reload` does not reach \(target) yet",
                            hint: "deploy the new config (crank deploy --env \(env)); reload works for `target: local` environments on this machine")
         case .release(let failure):
             if let session { return session.fail(failure) }
