@@ -153,6 +153,16 @@ extension RealProcessSuites {
             #expect(statuses.allSatisfy { $0["drift"] == nil || $0["drift"] is NSNull }, "\(status.stdout)")
             let redeploy = try project.crank(["deploy", "--env", "dev", "--json"], greeting: "bonjour")
             #expect(try redeploy.jsonObject()["status"] as? String == "unchanged", "\(redeploy.stdout)")
+
+            // A change beyond config (the command) is a deploy: refused, nothing recorded or told.
+            let yaml = try String(contentsOfFile: project.tree.path("crank.yaml"), encoding: .utf8)
+            try project.tree.write("crank.yaml", yaml.replacingOccurrences(of: "command: [python3, worker.py]", with: "command: [python3, -u, worker.py]"))
+            let refused = try project.crank(["reload", "--env", "dev", "worker-a"], greeting: "hola")
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("'worker-a' changed more than its config: argv"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("crank deploy --env dev --only worker-a"))
+            #expect(project.state("worker-a")?["greeting"] as? String == "bonjour")
+            #expect(try project.history().first?["id"] as? String == "r2")
         }
 
         @Test("an instance that never answers times out, a 4xx rejects, a deaf one ignores SIGHUP: exit 1, typed results, release failed, config reverted")
@@ -186,10 +196,34 @@ extension RealProcessSuites {
             #expect(project.state("good")?["release"] as? String == "r1")
             #expect(reverted.first { $0["deployment"] as? String == "fragile" } == nil, "nothing to give a config back to")
 
+            // --no-rollback: the instance that applied keeps the new config; still failed, exit 1.
+            let kept = try project.crank(["reload", "--env", "dev", "good", "picky", "--no-rollback"], greeting: "bonjour")
+            #expect(kept.status == 1)
+            #expect(kept.stderr.contains("1 of 2 instances did not apply the config: picky"), "\(kept.stderr)")
+            #expect(project.state("good")?["greeting"] as? String == "bonjour")
+
             let history = try project.history()
-            #expect(history.first?["id"] as? String == "r2")
-            #expect(history.first?["status"] as? String == "failed")
-            #expect(history.dropFirst().first?["status"] as? String == "live")
+            #expect(history.map { $0["id"] as? String } == ["r3", "r2", "r1"])
+            #expect(history.map { $0["status"] as? String } == ["failed", "failed", "live"])
+            let reason = try #require(history[1]["reason"] as? String)
+            #expect(reason.contains("silent timed out after 1s") && reason.contains("picky rejected (HTTP 422)"), "\(reason)")
         }
+    }
+}
+
+@Suite("crank reload refusals (no processes)")
+struct ReloadRefusalTests {
+    @Test("reload before anything is deployed, or of an environment it does not reach, exits 1 with the fix")
+    func refusals() throws {
+        let project = try ReloadProject([("w", "ok", "{signal: HUP}")])
+        let nothing = try project.crank(["reload", "--env", "dev"])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("nothing is deployed in dev"), "\(nothing.stderr)")
+        #expect(nothing.stderr.contains("crank deploy --env dev"))
+        let yaml = try String(contentsOfFile: project.tree.path("crank.yaml"), encoding: .utf8)
+        try project.tree.write("crank.yaml", yaml.replacingOccurrences(of: "dev: {target: local}", with: "dev: {target: local}\n  box: {target: container}"))
+        let container = try ProcessRunner.crank(["reload", "--env", "box", "--dry-run", "-C", project.tree.root], environment: ["API_TOKEN": project.token])
+        #expect(container.status == 1)
+        #expect(container.stderr.contains("does not reach `target: container` environments yet"), "\(container.stderr)")
     }
 }

@@ -39,6 +39,16 @@ public enum ReloadOutcome: Equatable, Sendable {
         }
     }
 
+    /// The summary without an applied answer's body, and at most 80 characters of a refusal's:
+    /// for the history's reason and the audit log.
+    public var brief: String {
+        switch self {
+        case .applied: return "applied"
+        case .rejected(let status, let body): return ReloadOutcome.rejected(status: status, body: Self.excerpt(body, limit: 80)).summary
+        default: return summary
+        }
+    }
+
     /// At most `limit` characters of an answer, on one line.
     static func excerpt(_ text: String, limit: Int = 200) -> String {
         let line = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)

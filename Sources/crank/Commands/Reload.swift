@@ -56,7 +56,7 @@ extension Crank {
             let report: ReloadReport = try await session.locked(command: "crank reload --env \(environment.env)", wait: Duration.seconds(lockWait) ?? 0) {
                 do throws(ReloadFailure) {
                     let report = try await reloader.reload(manifest, names: names, options: options)
-                    let summary = report.instances.map { "\($0.deployment) \($0.outcome.summary)" }.joined(separator: "; ")
+                    let summary = report.instances.map { "\($0.deployment) \($0.outcome.brief)" }.joined(separator: "; ")
                     await session.audit(command: "reload", arguments: arguments, outcome: "\(report.status) (\(summary))", release: report.release)
                     return report
                 } catch {
