@@ -139,7 +139,7 @@ extension RealProcessSuites {
             }
             #expect(project.state("plain")?["greeting"] as? String == "bonjour", "restarted with the new env")
             #expect(!reload.stdout.contains(project.token) && !reload.stderr.contains(project.token))
-            let payloadFile = try String(contentsOfFile: project.tree.path(".crank/run/dev/hup.config.json"), encoding: .utf8)
+            let payloadFile = try String(contentsOfFile: project.tree.path(".crank/run/dev/config/hup.json"), encoding: .utf8)
             #expect(!payloadFile.contains(project.token), "the secret's value is never in the payload")
 
             let history = try project.history()
@@ -151,6 +151,7 @@ extension RealProcessSuites {
             let status = try project.crank(["status", "--env", "dev", "--json"], greeting: "bonjour")
             let statuses = try #require(try status.jsonObject()["deployments"] as? [[String: Any]])
             #expect(statuses.allSatisfy { $0["drift"] == nil || $0["drift"] is NSNull }, "\(status.stdout)")
+            #expect(statuses.compactMap { $0["name"] as? String }.sorted() == ["hup", "plain", "worker-a", "worker-b"])
             let redeploy = try project.crank(["deploy", "--env", "dev", "--json"], greeting: "bonjour")
             #expect(try redeploy.jsonObject()["status"] as? String == "unchanged", "\(redeploy.stdout)")
 

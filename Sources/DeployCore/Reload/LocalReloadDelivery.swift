@@ -9,7 +9,7 @@ import Glibc
 /// Tells one supervised process on this machine about a new config — the only side effects
 /// of a reload besides the release record.
 ///
-/// - `signal:` writes the payload to `<run>/<name>.config.json` (the process has its path as
+/// - `signal:` writes the payload to `<run>/config/<name>.json` (the process has its path as
 ///   `CRANK_CONFIG_FILE`), sends the signal to the pid, and waits until the process writes the
 ///   payload's `release` into `CRANK_CONFIG_APPLIED_FILE` (or `{"release": …, "error": …}` to
 ///   refuse it). A process that ignores the signal times out; one that dies of it is unreachable.
@@ -24,8 +24,9 @@ public struct LocalReloadDelivery: Sendable {
         self.runDirectory = runDirectory
     }
 
-    public static func configFile(runDirectory: String, deployment: String) -> String { "\(runDirectory)/\(deployment).config.json" }
-    public static func appliedFile(runDirectory: String, deployment: String) -> String { "\(runDirectory)/\(deployment).config-applied" }
+    /// In a folder of their own, so nothing takes them for process records (`<name>.json`).
+    public static func configFile(runDirectory: String, deployment: String) -> String { "\(runDirectory)/config/\(deployment).json" }
+    public static func appliedFile(runDirectory: String, deployment: String) -> String { "\(runDirectory)/config/\(deployment).applied" }
 
     public func deliver(_ settings: ReloadSettings, to record: ProcessRecord, port: Int?, payload: JSONValue, release: String) async -> ReloadOutcome {
         guard ProcessSupervisor.isAlive(record) else { return .unreachable(reason: "the process (pid \(record.pid)) is not running") }
