@@ -68,9 +68,13 @@ public struct LocalReloadDelivery: Sendable {
     /// optional `"error"`; nil while it names another release (or nothing yet).
     static func acknowledgement(in file: String, release: String) -> ReloadOutcome? {
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return acknowledgement(text: String(decoding: data, as: UTF8.self), release: release)
+    }
+
+    static func acknowledgement(text raw: String, release: String) -> ReloadOutcome? {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text == release { return .applied(detail: nil) }
-        guard text.hasPrefix("{"), case .object(let object)? = try? JSONReader.parse(data),
+        guard text.hasPrefix("{"), case .object(let object)? = try? JSONReader.parse(Data(text.utf8)),
               case .string(let acknowledged)? = object["release"], acknowledged == release else { return nil }
         if case .string(let error)? = object["error"] { return .rejected(status: nil, body: ReloadOutcome.excerpt(error)) }
         return .applied(detail: nil)

@@ -75,8 +75,7 @@ extension ReleaseEngine: ConfigReloading {
         let results = await boundedConcurrency(steps, jobs: max(1, steps.count)) { step in
             await self.apply(step, deployment: step.updated, running: step.running, release: id, previous: live.id, directory: directory)
         }
-        let summary = zip(steps, results).map { "\($0.running.name) \($1.outcome.brief)" }.joined(separator: "; ")
-        record.reason = ["config reload", options.reason].compactMap { $0 }.joined(separator: ": ") + " (" + summary + ")"
+        record.reason = ReloadOptions.reason(options.reason, results)
         guard let failed = zip(steps, results).first(where: { !$0.1.outcome.isApplied }) else {
             for (step, result) in zip(steps, results) where step.settings != nil {
                 // Reloaded in place: the process now runs this release's config.
