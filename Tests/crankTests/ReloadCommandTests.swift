@@ -40,7 +40,7 @@ struct ReloadProject {
                 self.reply(200, {"applied": payload["release"], "greeting": state["greeting"]})
             def log_message(self, *args):
                 pass
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = http.server.ThreadingHTTPServer((os.environ.get("HOST", "127.0.0.1"), port), Handler)
         server.daemon_threads = True
         signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=server.shutdown).start())
         server.serve_forever()
