@@ -87,4 +87,21 @@ struct ReloadPlannerTests {
         try #"{"release": "r3", "error": "POLL_SECONDS must be positive"}"#.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(LocalReloadDelivery.acknowledgement(in: file, release: "r3") == .rejected(status: nil, body: "POLL_SECONDS must be positive"))
     }
+
+    @Test("the host's answer to a signal becomes a typed outcome; the history names each instance")
+    func hostSignalAnswers() {
+        func outcome(_ stdout: String, status: Int32 = 0, timedOut: Bool = false) -> ReloadOutcome {
+            HostReleaseEngine.signalOutcome(CommandResult(status: status, stdout: stdout, stderr: "ssh: connect refused", timedOut: timedOut),
+                                            signal: .HUP, release: "r3", timeout: 2, host: "host-1")
+        }
+        #expect(outcome("ack r3\n") == .applied(detail: nil))
+        #expect(outcome(#"ack {"release": "r3", "error": "bad value"}"#) == .rejected(status: nil, body: "bad value"))
+        #expect(outcome("timeout\n") == .timedOut(after: 2))
+        #expect(outcome("exited") == .unreachable(reason: "the process exited on SIGHUP (does it handle the signal?)"))
+        #expect(outcome("not-running") == .unreachable(reason: "the process is not running on host-1"))
+        #expect(outcome("", status: 255) == .unreachable(reason: "host-1: ssh: connect refused"))
+        let results = [InstanceReload(deployment: "web", instance: "host-1 pid 4", method: "signal HUP", outcome: .applied(detail: "{long body}")),
+                       InstanceReload(deployment: "web", instance: "pid 5", method: "http POST /c", outcome: .timedOut(after: 1))]
+        #expect(ReloadOptions.reason("why", results) == "config reload: why (web@host-1 applied; web timed out after 1s)")
+    }
 }
