@@ -136,6 +136,8 @@ extension RealProcessSuites {
                 let payload = try #require(state?["payload"] as? [String: Any], "\(name) got no payload")
                 #expect(payload["changed"] as? [String] == ["GREETING"])
                 #expect(payload["secrets"] as? [String] == ["API_TOKEN"])
+                let received = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
+                #expect(!received.contains(project.token), "\(name) was sent a secret's value")
             }
             #expect(project.state("plain")?["greeting"] as? String == "bonjour", "restarted with the new env")
             #expect(!reload.stdout.contains(project.token) && !reload.stderr.contains(project.token))
