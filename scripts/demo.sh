@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: deploys the embedded example (examples/rpa-platform) to `dev` on this machine,
-# shows status and a passing health check, deploys a change that breaks /health and shows the
+# shows status and a passing health check, gives the doc-converter worker a new config without a
+# restart (crank reload), deploys a change that breaks /health and shows the
 # automatic rollback with its reason, deploys a good change, rolls it back by hand, then cleans
 # up. Works on a copy in a temporary folder and leaves no process running.
 set -euo pipefail
@@ -31,6 +32,12 @@ step "crank health --env dev"
 crank health --env dev
 curl -s http://127.0.0.1:18080/models | head -c 200; echo
 
+step "crank reload --env dev doc-converter   (a config change applied without a restart)"
+sed -i 's/      ALLOW_MISSING_PANDOC: "1".*/&\n      POLL_SECONDS: "1"         # poll faster: applied live by crank reload/' "$DEMO/deployment/environments/dev.yaml"
+echo "before: $(curl -s http://127.0.0.1:8081/config | head -c 200)"
+crank reload --env dev doc-converter --reason "poll every second"
+echo "after:  $(curl -s http://127.0.0.1:8081/config | head -c 200)"
+
 step "a change that breaks /health: model-api 2.0.0 with FAIL_HEALTH=1"
 python3 - "$DEMO/deployment/environments/dev.yaml" <<'PY'
 import sys
@@ -53,7 +60,7 @@ sed -i 's/      APP_VERSION: "2.0.0"/      APP_VERSION: "1.1.0"/; /      FAIL_HE
 crank deploy --env dev --reason "release 1.1.0"
 curl -s http://127.0.0.1:18080/health; echo
 
-step "crank rollback --env dev   (back to the first release)"
+step "crank rollback --env dev   (back to the release before)"
 crank rollback --env dev
 curl -s http://127.0.0.1:18080/health; echo
 crank history --env dev

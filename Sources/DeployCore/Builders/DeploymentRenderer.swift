@@ -82,6 +82,7 @@ public struct DeploymentRenderer {
         spec["env"] = .object(env.mapValues { .string(redactor.redact($0)) })
         spec["port"] = deployment.port.map(JSONValue.int) ?? .null
         spec["health"] = deployment.health.map(Self.health) ?? .null
+        if let reload = deployment.reload { spec["reload"] = reload.json }  // absent without: hashes stay as they were
         if deployment.kind == .container {
             spec["restart"] = .string(deployment.restart.rawValue)
             var limits: [String: JSONValue] = [:]

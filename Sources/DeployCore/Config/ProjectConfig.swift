@@ -133,6 +133,8 @@ public struct DeploymentSpec: Equatable, Sendable {
     public var publish: SwarmPublish?
     /// Prefect fields of a flow deployment (see `PrefectDeploymentFields`).
     public var prefect = PrefectDeploymentFields()
+    /// How running instances take a new config without a restart (`crank reload`).
+    public var reload: ReloadSettings?
 
     public init(name: String) {
         self.name = name

@@ -4,7 +4,7 @@ struct ProjectConfigDecoder {
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
-        "restart", "resources", "role", "hosts", "replicas", "publish",
+        "restart", "resources", "role", "hosts", "replicas", "publish", "reload",
     ] + prefectDeploymentKeys
     static let environmentKeys = ["target", "prefect", "container", "swarm", "env", "keep_releases", "hosts", "roles", "ssh", "rollout"]
 
@@ -121,6 +121,7 @@ struct ProjectConfigDecoder {
         spec.hosts = reader.strings(node["hosts"], path: key("hosts")) ?? []
         decodeReplication(node, path: path, into: &spec)
         decodePrefectFields(node, path: path, into: &spec)
+        decodeReload(node, path: path, into: &spec)
         return spec
     }
 

@@ -147,6 +147,11 @@ public struct HostReleaseEngine: ReleaseTarget {
         env["CRANK_DEPLOYMENT"] = placement.deployment.name
         env["CRANK_RELEASE"] = release
         if let port = Self.port(placement.deployment) { env["CRANK_PORT"] = String(port) }
+        if case .object(let reload)? = placement.deployment.spec["reload"], reload["signal"] != nil {
+            // Where `crank reload` writes the new config on this host, and where the process acknowledges it.
+            env["CRANK_CONFIG_FILE"] = Self.configFile(placement.host, environment: environment, deployment: placement.deployment.name)
+            env["CRANK_CONFIG_APPLIED_FILE"] = Self.appliedFile(placement.host, environment: environment, deployment: placement.deployment.name)
+        }
         return env
     }
 }

@@ -63,6 +63,11 @@ public struct LocalRuntime: Sendable {
         env["CRANK_DEPLOYMENT"] = deployment.name
         env["CRANK_RELEASE"] = release
         if case .int(let port)? = deployment.spec["port"] { env["CRANK_PORT"] = String(port) }
+        if case .object(let reload)? = deployment.spec["reload"], reload["signal"] != nil {
+            // Where `crank reload` writes the new config, and where the process acknowledges it.
+            env["CRANK_CONFIG_FILE"] = LocalReloadDelivery.configFile(runDirectory: runDirectory, deployment: deployment.name)
+            env["CRANK_CONFIG_APPLIED_FILE"] = LocalReloadDelivery.appliedFile(runDirectory: runDirectory, deployment: deployment.name)
+        }
         return env
     }
 
