@@ -94,6 +94,8 @@ public struct EnvironmentSpec: Equatable, Sendable {
     public var rollout: RolloutSettings?
     /// `target: swarm` settings (defaults when the environment has no `swarm:` block).
     public var swarm = SwarmSettings()
+    /// `hooks:` run around every deploy and rollback of the environment.
+    public var hooks: [Hook] = []
 
     public init(name: String, target: TargetKind) {
         self.name = name
@@ -131,6 +133,8 @@ public struct DeploymentSpec: Equatable, Sendable {
     /// environment's `swarm.publish`).
     public var replicas: Int?
     public var publish: SwarmPublish?
+    /// `hooks:` run when this deployment is deployed or restored (each has `deployment` = its name).
+    public var hooks: [Hook] = []
 
     public init(name: String) {
         self.name = name

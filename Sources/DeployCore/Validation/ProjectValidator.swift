@@ -42,6 +42,7 @@ public struct ProjectValidator {
         issues += rolloutChecks()
         issues += swarmChecks()
         issues += secretPlacementChecks()
+        issues += hookChecks()
         return issues
     }
 
