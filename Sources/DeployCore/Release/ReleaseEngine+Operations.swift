@@ -38,7 +38,8 @@ extension ReleaseEngine {
         let names = Set(wanted.map(\.name))
         let (preRuns, preFailure) = await runHooks(.preRollback, hooks, deployments: names, release: target.id, rendered: wanted)
         if let preFailure {
-            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: [], failure: preFailure, hooks: preRuns)
+            let untouched = wanted.map { DeploymentResult(name: $0.name, action: "restore", outcome: "not started", detail: "pre_rollback hook failed") }
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: untouched, failure: preFailure, hooks: preRuns)
         }
         let results = await apply(wanted, release: target.id, directory: directory, jobs: 4)
         if let failure = results.compactMap(\.failure).first {

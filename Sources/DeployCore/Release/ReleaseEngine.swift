@@ -117,7 +117,8 @@ public struct ReleaseEngine: Sendable {
         if let failure = preFailure {
             release.hooks = hookRuns.isEmpty ? nil : hookRuns
             await ledger.fail(release, failure)
-            return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: [], failure: failure, hooks: hookRuns)
+            let untouched = toStart.map { DeploymentResult(name: $0, action: "start", outcome: "not started", detail: "pre_deploy hook failed") }
+            return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: untouched, failure: failure, hooks: hookRuns)
         }
         let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.name, $0) })
         let results = await apply(toStart.compactMap { byName[$0] }, release: id, directory: directory, jobs: options.jobs)

@@ -19,7 +19,11 @@ enum ReleaseRendering {
         }
         switch outcome.status {
         case "failed":
-            if let failure = outcome.failure {
+            if let failure = outcome.failure, failure.check.hasSuffix(" hook") {
+                let what = failure.check == "pre_rollback hook" ? "rollback to \(outcome.release ?? "?") refused" : "release \(outcome.release ?? "?") failed"
+                terminal.error("\(what): \(failure.check) \(failure.observed)\(failure.deployment == "-" ? "" : " (on \(failure.deployment))"), wanted \(failure.threshold)",
+                               hint: failureHint(outcome, failure, target: target, containerLogs: containerLogs))
+            } else if let failure = outcome.failure {
                 terminal.error("release \(outcome.release ?? "?") failed: \(failure.deployment) \(failure.check) check observed \(failure.observed), wanted \(failure.threshold)",
                                hint: failureHint(outcome, failure, target: target, containerLogs: containerLogs))
             }

@@ -93,6 +93,18 @@ struct HookConfigTests {
         #expect(issues.first?.line == 6)
     }
 
+    @Test("a secret interpolated into a hook's argv is an error (argv shows in `ps`); the hint says to read it from the environment")
+    func secretInArgv() throws {
+        let text = yaml(hooks: "          pre_deploy: [{run: [migrate, \"--password=${DB_PASSWORD}\"], on: api}]", deployments: """
+              api:
+                command: [python3, api.py]
+                secrets: [DB_PASSWORD]
+            """)
+        let issues = try ConfigFixture(text).issues(environment: ["DB_PASSWORD": "s3cr3t-pw"])
+        #expect(codesAndPaths(issues) == ["secret-placement environments.dev.hooks.pre_deploy[0].run[1]"])
+        #expect(issues.first?.message.contains("an argv, visible in `ps`") == true)
+    }
+
     @Test("prefect and swarm environments, and environments with hosts, refuse hooks instead of ignoring them")
     func unsupportedTargets() throws {
         let prefect = yaml(target: "prefect\n    prefect: {api_url: \"http://127.0.0.1:4200/api\"}", hooks: "          pre_deploy: [{run: [a]}]")

@@ -22,7 +22,8 @@ extension ContainerReleaseEngine {
         let names = Set(target.deployments.map(\.name))
         let (preRuns, preFailure) = await runHooks(.preRollback, hooks, deployments: names, release: target.id, rendered: target.deployments)
         if let preFailure {
-            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: [], failure: preFailure, hooks: preRuns)
+            let untouched = target.deployments.map { DeploymentResult(name: $0.name, action: "restore", outcome: "not started", detail: "pre_rollback hook failed") }
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: untouched, failure: preFailure, hooks: preRuns)
         }
         let results = await boundedConcurrency(target.deployments, jobs: 4) { deployment in
             let applied = await self.replace(deployment, release: target.id)
