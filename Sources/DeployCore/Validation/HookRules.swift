@@ -5,8 +5,10 @@ extension ProjectValidator {
     /// Where hooks run, per target: the targets not listed here refuse them.
     static func hookProblem(_ spec: EnvironmentSpec) -> String? {
         switch spec.target {
-        case .local, .container:
-            return spec.hasHosts ? "hooks are not supported on environments with `hosts:` yet" : nil
+        case .local:
+            return nil
+        case .container:
+            return spec.hasHosts ? "hooks are not supported on container environments with `hosts:` yet" : nil
         case .prefect, .swarm:
             return "hooks are not supported on target \(spec.target.rawValue) yet"
         }
