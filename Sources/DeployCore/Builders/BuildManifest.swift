@@ -15,8 +15,16 @@ public struct BuildManifest: Equatable, Sendable {
     public var target: TargetKind
     public var revision: SourceRevision
     public var entries: [Entry]
+    /// The environment's and the deployments' `hooks:` (see `Hook.recorded`).
+    public var hooks: [Hook] = []
 
     public var json: JSONValue {
+        guard case .object(var object) = document else { return document }
+        if !hooks.isEmpty { object["hooks"] = .array(hooks.map(\.json)) }  // absent without hooks: bytes stay as they were
+        return .object(object)
+    }
+
+    var document: JSONValue {
         .object([
             "format": .int(Self.formatVersion),
             "project": .string(project),

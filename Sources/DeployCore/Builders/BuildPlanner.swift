@@ -61,8 +61,11 @@ public struct BuildPlanner {
             plan.steps.append(.writeFile(path: path, contents: try stackFile(selected.filter { $0.kind == .container })))
             for index in entries.indices where entries[index].deployment.kind == .container { entries[index].artifacts.append(path) }
         }
-        let manifest = BuildManifest(project: inputs.project, environment: inputs.environmentName,
+        var manifest = BuildManifest(project: inputs.project, environment: inputs.environmentName,
                                      target: inputs.environment?.target ?? .local, revision: inputs.revision, entries: entries)
+        let names = Set(selected.map(\.name))
+        manifest.hooks = Hook.recorded(environment: inputs.environment, deployments: inputs.effective.config.deployments.filter { names.contains($0.name) },
+                                       redactor: inputs.redactor)
         plan.steps.append(.writeFile(path: "\(directory)/manifest.json", contents: manifest.text))
         return (plan, manifest)
     }

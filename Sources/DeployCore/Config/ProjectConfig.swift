@@ -94,6 +94,8 @@ public struct EnvironmentSpec: Equatable, Sendable {
     public var rollout: RolloutSettings?
     /// `target: swarm` settings (defaults when the environment has no `swarm:` block).
     public var swarm = SwarmSettings()
+    /// `hooks:` run around every deploy and rollback of the environment.
+    public var hooks: [Hook] = []
 
     public init(name: String, target: TargetKind) {
         self.name = name
@@ -135,6 +137,8 @@ public struct DeploymentSpec: Equatable, Sendable {
     public var prefect = PrefectDeploymentFields()
     /// How running instances take a new config without a restart (`crank reload`).
     public var reload: ReloadSettings?
+    /// `hooks:` run when this deployment is deployed or restored (each has `deployment` = its name).
+    public var hooks: [Hook] = []
 
     public init(name: String) {
         self.name = name

@@ -4,9 +4,9 @@ struct ProjectConfigDecoder {
     static let deploymentKeys = [
         "kind", "template", "description", "flow", "parameters", "schedule", "tags", "work_pool",
         "command", "port", "env", "health", "requires", "secrets", "work_queue", "smoke",
-        "restart", "resources", "role", "hosts", "replicas", "publish", "reload",
+        "restart", "resources", "role", "hosts", "replicas", "publish", "reload", "hooks",
     ] + prefectDeploymentKeys
-    static let environmentKeys = ["target", "prefect", "container", "swarm", "env", "keep_releases", "hosts", "roles", "ssh", "rollout"]
+    static let environmentKeys = ["target", "prefect", "container", "swarm", "env", "keep_releases", "hosts", "roles", "ssh", "rollout", "hooks"]
 
     var reader = ConfigReader()
     /// The project root and home directory that relative and `~/` paths (ssh files) resolve against.
@@ -122,6 +122,7 @@ struct ProjectConfigDecoder {
         decodeReplication(node, path: path, into: &spec)
         decodePrefectFields(node, path: path, into: &spec)
         decodeReload(node, path: path, into: &spec)
+        spec.hooks = decodeHooks(node["hooks"], path: key("hooks"), deployment: entry.key)
         return spec
     }
 
@@ -164,6 +165,7 @@ struct ProjectConfigDecoder {
         decodeHosts(node, path: path, into: &spec)
         decodeRollout(node, path: path, into: &spec)
         decodeSwarm(node, path: path, into: &spec)
+        spec.hooks = decodeHooks(node["hooks"], path: path + ".hooks")
         return spec
     }
 }

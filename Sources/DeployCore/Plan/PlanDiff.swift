@@ -29,10 +29,12 @@ public struct PlanDiff: Equatable, Sendable, Encodable {
     public var rollout: RolloutPlan?
     /// `deploy --dry-run` of an environment with hosts: the commands the deploy runs there.
     public var remoteCommands: [RemoteStep]?
+    /// The `pre_deploy` and `post_deploy` hooks a deploy would run, in order (see `addHooks`).
+    public var hooks: [Hook] = []
 
     public var hasChanges: Bool { deployments.contains { $0.action != .unchanged } }
 
-    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments, rollout, remoteCommands = "remote_commands" }
+    enum CodingKeys: String, CodingKey { case environment, liveRelease = "live_release", comparedWith = "compared_with", deployments, rollout, remoteCommands = "remote_commands", hooks }
 
     public static func compute(environment: String, desired: [RenderedDeployment], live: (id: String, deployments: [RenderedDeployment])?) -> PlanDiff {
         let current = Dictionary((live?.deployments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

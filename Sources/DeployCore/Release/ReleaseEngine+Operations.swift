@@ -32,6 +32,15 @@ extension ReleaseEngine {
         }
         let directory = SourceSnapshot.directory(root: root, environment: environment, release: target.id)
         let wanted = target.deployments
+        // The restored release's own rollback hooks, with its code: a failing pre_rollback
+        // stops the rollback before anything changes.
+        let hooks = Hook.recorded(in: target.manifest)
+        let names = Set(wanted.map(\.name))
+        let (preRuns, preFailure) = await runHooks(.preRollback, hooks, deployments: names, release: target.id, rendered: wanted)
+        if let preFailure {
+            let untouched = wanted.map { DeploymentResult(name: $0.name, action: "restore", outcome: "not started", detail: "pre_rollback hook failed") }
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: untouched, failure: preFailure, hooks: preRuns)
+        }
         let results = await apply(wanted, release: target.id, directory: directory, jobs: 4)
         if let failure = results.compactMap(\.failure).first {
             // Put the live release back as it was.
@@ -40,11 +49,15 @@ extension ReleaseEngine {
                 let liveDirectory = SourceSnapshot.directory(root: root, environment: environment, release: live.id)
                 outcomes += await apply(live.deployments, release: live.id, directory: liveDirectory, jobs: 4).map(\.result)
             }
-            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: outcomes, failure: failure)
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: outcomes, failure: failure, hooks: preRuns)
         }
         for record in runtime.records() where !wanted.contains(where: { $0.name == record.deployment }) { runtime.stop(record.deployment) }
         try await ledger.promote(target, previous: live, previousBecomes: .rolledBack)
-        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result), failure: nil)
+        // post_rollback runs once the restored release is live; its failure is reported (exit 1)
+        // but does not undo the rollback.
+        let (postRuns, postFailure) = await runHooks(.postRollback, hooks, deployments: names, release: target.id, rendered: wanted)
+        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result),
+                              failure: postFailure, hooks: preRuns + postRuns)
     }
 
     /// What runs now against what the live release recorded: the records, and processes

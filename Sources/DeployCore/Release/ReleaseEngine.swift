@@ -16,6 +16,8 @@ public struct ReleaseOutcome: Equatable, Sendable, Codable {
     public var status: String
     public var deployments: [DeploymentResult]
     @Nullable public var failure: HealthFailure?
+    /// The hooks that ran (deploy, automatic rollback, rollback), in order.
+    public var hooks: [HookRun] = []
 }
 
 public struct DeployOptions: Sendable {
@@ -107,22 +109,42 @@ public struct ReleaseEngine: Sendable {
             throw .state("cannot record release \(id): \(error)")
         }
         let directory = SourceSnapshot.directory(root: root, environment: environment, release: id)
+        // pre_deploy hooks run with the new release's code before anything is stopped or started.
+        var hookRuns: [HookRun] = []
+        let (preRuns, preFailure) = await runHooks(.preDeploy, manifest.hooks, deployments: Set(toStart), release: id, rendered: desired)
+        hookRuns = preRuns
+        var release = record
+        if let failure = preFailure {
+            release.hooks = hookRuns.isEmpty ? nil : hookRuns
+            await ledger.fail(release, failure)
+            let untouched = toStart.map { DeploymentResult(name: $0, action: "start", outcome: "not started", detail: "pre_deploy hook failed") }
+            return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: untouched, failure: failure, hooks: hookRuns)
+        }
         let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.name, $0) })
         let results = await apply(toStart.compactMap { byName[$0] }, release: id, directory: directory, jobs: options.jobs)
-        let failures = results.compactMap(\.failure)
-        if let failure = failures.first {
+        var failure = results.compactMap(\.failure).first
+        if failure == nil {
+            let (postRuns, postFailure) = await runHooks(.postDeploy, manifest.hooks, deployments: Set(toStart), release: id, rendered: desired)
+            hookRuns += postRuns
+            failure = postFailure
+        }
+        if let failure {
             var outcomes = results.map(\.result)
             if options.rollbackOnFailure {
-                outcomes = await restore(toStart, previous: live, results: outcomes)
+                let (restored, rollbackRuns) = await rollBack(toStart, previous: live, results: outcomes)
+                outcomes = restored
+                hookRuns += rollbackRuns
             }
-            await ledger.fail(record, failure)
-            return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes, failure: failure)
+            release.hooks = hookRuns.isEmpty ? nil : hookRuns
+            await ledger.fail(release, failure)
+            return ReleaseOutcome(environment: environment, release: id, status: "failed", deployments: outcomes, failure: failure, hooks: hookRuns)
         }
         for name in removed { runtime.stop(name) }
-        try await ledger.promote(record, previous: live, previousBecomes: .superseded)
+        release.hooks = hookRuns.isEmpty ? nil : hookRuns
+        try await ledger.promote(release, previous: live, previousBecomes: .superseded)
         let outcomes = results.map(\.result) + removed.map { DeploymentResult(name: $0, action: "delete", outcome: "removed") }
             + desired.filter { !toStart.contains($0.name) }.map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }
-        return ReleaseOutcome(environment: environment, release: id, status: "live", deployments: outcomes, failure: nil)
+        return ReleaseOutcome(environment: environment, release: id, status: "live", deployments: outcomes, failure: nil, hooks: hookRuns)
     }
 
     var ledger: ReleaseLedger {

@@ -24,7 +24,9 @@ struct ReleaseLedger: Sendable {
     /// The manifest's deployments against the live release's record.
     func plan(_ manifest: BuildManifest) async throws(ReleaseEngine.Failure) -> PlanDiff {
         let live = try await history().live
-        return PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+        var diff = PlanDiff.compute(environment: environment, desired: manifest.entries.map(\.deployment), live: live.map { ($0.id, $0.deployments) })
+        diff.addHooks(manifest.hooks)
+        return diff
     }
 
     /// The environment's releases (oldest first) and its live one.

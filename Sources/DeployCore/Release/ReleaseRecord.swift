@@ -26,10 +26,12 @@ public struct ReleaseRecord: Equatable, Sendable, Codable {
     public var secrets: [String]
     public var manifest: JSONValue
     @Nullable public var failure: HealthFailure?
+    /// The hooks its deploy ran (absent when none did).
+    public var hooks: [HookRun]?
 
     enum CodingKeys: String, CodingKey {
         case format, id, environment, status, createdAt = "created_at", user, host, gitSHA = "git_sha", tag, reason
-        case configHash = "config_hash", secrets, manifest, failure
+        case configHash = "config_hash", secrets, manifest, failure, hooks
     }
 
     public var number: Int { Int(id.dropFirst()) ?? 0 }
@@ -47,9 +49,11 @@ public struct AuditEntry: Equatable, Sendable, Codable {
     public var outcome: String
     public var durationMilliseconds: Int
     @Nullable public var release: String?
+    /// The hooks the command ran, with their exit status and duration (absent when none did).
+    public var hooks: [HookRun]?
 
     enum CodingKeys: String, CodingKey {
-        case time, user, host, command, arguments, outcome, durationMilliseconds = "duration_ms", release
+        case time, user, host, command, arguments, outcome, durationMilliseconds = "duration_ms", release, hooks
     }
 
     public init(command: String, arguments: [String], outcome: String, started: Date, release: String?) {

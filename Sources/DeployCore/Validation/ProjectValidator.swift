@@ -43,6 +43,7 @@ public struct ProjectValidator {
         issues += rolloutChecks()
         issues += swarmChecks()
         issues += secretPlacementChecks()
+        issues += hookChecks()
         return issues
     }
 

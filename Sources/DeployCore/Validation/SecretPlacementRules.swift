@@ -29,7 +29,7 @@ extension ProjectValidator {
         let path = ConfigKeys.path(keys)
         let field = keys.count > 2 ? keys[2] : ""
         let (place, hint): (String, String)
-        if field == "command" || (field == "health" && keys.count > 3 && keys[3] == "exec") {
+        if field == "command" || field == "hooks" || (field == "health" && keys.count > 3 && keys[3] == "exec") {
             place = "an argv, visible in `ps` and baked into a container image"
             hint = "list it under `secrets:` (the process gets it as $\(name)) or in an `env:` value, and let the program read its environment"
         } else if field == "parameters" || field == "smoke" {

@@ -74,7 +74,7 @@ extension Crank {
                 do {
                     try PlanExecutor(root: session.effective.root, runner: ProcessCommandRunner(), redactor: inputs.redactor).execute(plan, runCommands: false)
                     let outcome = try await session.engine.deploy(manifest, options: options)
-                    await session.audit(command: "deploy", arguments: options.arguments, outcome: outcome.status, release: outcome.release)
+                    await session.audit(command: "deploy", arguments: options.arguments, outcome: outcome.status, release: outcome.release, hooks: outcome.hooks)
                     return outcome
                 } catch let failure as ReleaseEngine.Failure {
                     await session.audit(command: "deploy", arguments: options.arguments, outcome: "error", release: nil)

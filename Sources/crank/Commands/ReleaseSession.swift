@@ -179,8 +179,9 @@ struct ReleaseSession {
         }
     }
 
-    func audit(command: String, arguments: [String], outcome: String, release: String?) async {
-        let entry = AuditEntry(command: command, arguments: arguments, outcome: outcome, started: started, release: release)
+    func audit(command: String, arguments: [String], outcome: String, release: String?, hooks: [HookRun] = []) async {
+        var entry = AuditEntry(command: command, arguments: arguments, outcome: outcome, started: started, release: release)
+        entry.hooks = hooks.isEmpty ? nil : hooks
         do { try await store.appendAudit(environment: environment, entry) } catch { terminal.warning("cannot append to the audit log: \(error)") }
     }
 

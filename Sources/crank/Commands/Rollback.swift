@@ -19,7 +19,7 @@ extension Crank {
             let outcome: ReleaseOutcome = try await session.locked(command: "crank rollback --env \(environment.env)", wait: Duration.seconds(lockWait) ?? 0) {
                 do {
                     let outcome = try await session.engine.rollback(to: release)
-                    await session.audit(command: "rollback", arguments: arguments, outcome: outcome.status, release: outcome.release)
+                    await session.audit(command: "rollback", arguments: arguments, outcome: outcome.status, release: outcome.release, hooks: outcome.hooks)
                     return outcome
                 } catch let failure as ReleaseEngine.Failure {
                     await session.audit(command: "rollback", arguments: arguments, outcome: "refused", release: release)
@@ -27,7 +27,7 @@ extension Crank {
                 }
             }
             ReleaseRendering.render(outcome, json: global.json, target: session.target, containerLogs: session.containerLogs(release: outcome.release), on: terminal)
-            if outcome.status == "failed" { throw ExitCode(1) }
+            if outcome.status == "failed" || outcome.failure != nil { throw ExitCode(1) }
         }
     }
 
@@ -69,6 +69,7 @@ struct HistoryEntry: Encodable {
     var reason: String?
     var failure: HealthFailure?
     var deployments: [String]
+    var hooks: [HookRun]
 
     init(_ release: ReleaseRecord) {
         id = release.id
@@ -81,7 +82,8 @@ struct HistoryEntry: Encodable {
         reason = release.reason
         failure = release.failure
         deployments = release.deployments.map(\.name)
+        hooks = release.hooks ?? []
     }
 
-    enum CodingKeys: String, CodingKey { case id, status, createdAt = "created_at", user, host, gitSHA = "git_sha", tag, reason, failure, deployments }
+    enum CodingKeys: String, CodingKey { case id, status, createdAt = "created_at", user, host, gitSHA = "git_sha", tag, reason, failure, deployments, hooks }
 }

@@ -31,6 +31,12 @@ enum PlanRendering {
                 lines.append("  \(rollout.label(index) ?? "batch 1/1"): \(hosts.joined(separator: ", "))")
             }
         }
+        if !diff.hooks.isEmpty {
+            lines.append("Hooks the deploy runs (a failing pre_deploy changes nothing; a failing post_deploy rolls back):")
+            for hook in diff.hooks {
+                lines.append("  \(hook.phase.rawValue)  \(hook.commandLine)  (\(hook.deployment.map { "on \($0)" } ?? "environment"), timeout \(DurationText.format(hook.timeout)))")
+            }
+        }
         if let steps = diff.remoteCommands, !steps.isEmpty {
             lines.append("Commands on the hosts (in order per host; environments and secrets go through stdin, never shown):")
             for step in steps { lines.append("  \(step.host)  \(step.purpose): \(step.command)") }

@@ -10,9 +10,20 @@ enum ReleaseRendering {
         }
         let rows = [["DEPLOYMENT", "ACTION", "OUTCOME", "DETAIL"]] + outcome.deployments.map { [$0.name, $0.action, $0.outcome, $0.detail ?? ""] }
         terminal.print(TextTable.render(rows))
+        if !outcome.hooks.isEmpty {
+            let hookRows = [["HOOK", "COMMAND", "OUTCOME", "DURATION"]] + outcome.hooks.map { run in
+                [run.phase.rawValue, run.command, run.outcome + (run.exitStatus.map { " (exit \($0))" } ?? ""),
+                 DurationText.format(Double(run.durationMilliseconds) / 1000)]
+            }
+            terminal.print(TextTable.render(hookRows))
+        }
         switch outcome.status {
         case "failed":
-            if let failure = outcome.failure {
+            if let failure = outcome.failure, failure.check.hasSuffix(" hook") {
+                let what = failure.check == "pre_rollback hook" ? "rollback to \(outcome.release ?? "?") refused" : "release \(outcome.release ?? "?") failed"
+                terminal.error("\(what): \(failure.check) \(failure.observed)\(failure.deployment == "-" ? "" : " (on \(failure.deployment))"), wanted \(failure.threshold)",
+                               hint: failureHint(outcome, failure, target: target, containerLogs: containerLogs))
+            } else if let failure = outcome.failure {
                 terminal.error("release \(outcome.release ?? "?") failed: \(failure.deployment) \(failure.check) check observed \(failure.observed), wanted \(failure.threshold)",
                                hint: failureHint(outcome, failure, target: target, containerLogs: containerLogs))
             }
@@ -20,6 +31,9 @@ enum ReleaseRendering {
             terminal.note("nothing to deploy: \(outcome.environment) already runs \(outcome.release ?? "this config")")
         case "rolled-back":
             terminal.note("\(outcome.environment) rolled back to \(outcome.release ?? "?")")
+            if let failure = outcome.failure {
+                terminal.error("\(failure.check) failed: \(failure.observed)", hint: "the rollback stands; the hook's output is in the release's log (.crank/state/\(outcome.environment)/releases/\(outcome.release ?? "?").log)")
+            }
         default:
             terminal.note("\(outcome.environment) is live at \(outcome.release ?? "?")")
         }
@@ -27,6 +41,13 @@ enum ReleaseRendering {
 
     static func failureHint(_ outcome: ReleaseOutcome, _ failure: HealthFailure, target: TargetKind, containerLogs: ((String) -> String)? = nil) -> String {
         let restored = outcome.deployments.contains { $0.action == "rollback" }
+        if failure.check.hasSuffix(" hook") {
+            let log = ".crank/state/\(outcome.environment)/releases/\(outcome.release ?? "?").log"
+            switch failure.check {
+            case "pre_deploy hook", "pre_rollback hook": return "nothing was stopped or started; the hook's output is in \(log)"
+            default: return "\(restored ? "the previous release was restored" : "the deployments were left as deployed (--no-rollback)"); the hook's output is in \(log)"
+            }
+        }
         switch target {
         case .prefect:
             let undo = restored ? "what this deploy registered was put back as the previous release had it (rollback rows above)"

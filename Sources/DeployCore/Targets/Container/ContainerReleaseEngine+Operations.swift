@@ -17,19 +17,29 @@ extension ContainerReleaseEngine {
         let target = try ReleaseLedger.rollbackTarget(releases, live: live, requested: requested) { release in
             release.deployments.allSatisfy { Self.releaseImage($0, release: release.id).map(kept.contains) ?? false }
         }
+        // The restored release's rollback hooks (see the local engine): pre_rollback can stop it.
+        let hooks = Hook.recorded(in: target.manifest)
+        let names = Set(target.deployments.map(\.name))
+        let (preRuns, preFailure) = await runHooks(.preRollback, hooks, deployments: names, release: target.id, rendered: target.deployments)
+        if let preFailure {
+            let untouched = target.deployments.map { DeploymentResult(name: $0.name, action: "restore", outcome: "not started", detail: "pre_rollback hook failed") }
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: untouched, failure: preFailure, hooks: preRuns)
+        }
         let results = await boundedConcurrency(target.deployments, jobs: 4) { deployment in
             let applied = await self.replace(deployment, release: target.id)
             self.progress?(applied.result)
             return applied
         }
         if let failure = results.compactMap(\.failure).first {
-            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: results.map(\.result), failure: failure)
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed", deployments: results.map(\.result), failure: failure, hooks: preRuns)
         }
         for deployment in live?.deployments ?? [] where !target.deployments.contains(where: { $0.name == deployment.name }) {
             stopAll(deployment.name)
         }
         try await ledger.promote(target, previous: live, previousBecomes: .rolledBack)
-        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result), failure: nil)
+        let (postRuns, postFailure) = await runHooks(.postRollback, hooks, deployments: names, release: target.id, rendered: target.deployments)
+        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result),
+                              failure: postFailure, hooks: preRuns + postRuns)
     }
 
     /// What the engine reports now for each deployment of the live release.

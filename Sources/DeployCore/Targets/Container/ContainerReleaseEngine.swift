@@ -110,25 +110,48 @@ public struct ContainerReleaseEngine: ReleaseTarget {
             await ledger.fail(record, failure.failure!)
             return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: built.map(\.result), failure: failure.failure)
         }
+        // pre_deploy hooks run in the new images before any container is replaced.
+        let started = Set(toStart.map(\.name))
+        var release = record
+        var hookRuns: [HookRun] = []
+        let (preRuns, preFailure) = await runHooks(.preDeploy, manifest.hooks, deployments: started, release: record.id, rendered: desired)
+        hookRuns = preRuns
+        if let failure = preFailure {
+            release.hooks = hookRuns
+            await ledger.fail(release, failure)
+            return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: built.map(\.result), failure: failure, hooks: hookRuns)
+        }
         let results = await boundedConcurrency(toStart, jobs: options.jobs) { deployment in
             let applied = await self.replace(deployment, release: record.id)
             self.progress?(applied.result)
             return applied
         }
-        if let failure = results.compactMap(\.failure).first {
+        var failure = results.compactMap(\.failure).first
+        if failure == nil {
+            let (postRuns, postFailure) = await runHooks(.postDeploy, manifest.hooks, deployments: started, release: record.id, rendered: desired)
+            hookRuns += postRuns
+            failure = postFailure
+        }
+        release.hooks = hookRuns.isEmpty ? nil : hookRuns
+        if let failure {
             var outcomes = results.map(\.result)
-            if options.rollbackOnFailure { outcomes = await restore(toStart.map(\.name), previous: live, results: outcomes) }
-            await ledger.fail(record, failure)
-            return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
+            if options.rollbackOnFailure {
+                let (restored, rollbackRuns) = await rollBack(toStart.map(\.name), previous: live, results: outcomes)
+                outcomes = restored
+                hookRuns += rollbackRuns
+                release.hooks = hookRuns.isEmpty ? nil : hookRuns
+            }
+            await ledger.fail(release, failure)
+            return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure, hooks: hookRuns)
         }
         for name in removed { stopAll(name) }
-        try await ledger.promote(record, previous: live, previousBecomes: .superseded)
+        try await ledger.promote(release, previous: live, previousBecomes: .superseded)
         let pruned = pruneImages(keeping: try await ledger.history().releases)
         let outcomes = results.map(\.result) + removed.map { DeploymentResult(name: $0, action: "delete", outcome: "removed") }
             + desired.filter { deployment in !toStart.contains { $0.name == deployment.name } }
                 .map { DeploymentResult(name: $0.name, action: "unchanged", outcome: "running") }
             + pruned
-        return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: outcomes, failure: nil)
+        return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: outcomes, failure: nil, hooks: hookRuns)
     }
 
     struct Applied: Sendable {

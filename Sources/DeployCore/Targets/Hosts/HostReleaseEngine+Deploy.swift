@@ -42,20 +42,45 @@ extension HostReleaseEngine {
             await ledger.fail(record, HealthFailure(deployment: "-", check: "snapshot", observed: "\(error)", threshold: "the release directory is written"))
             throw .state("cannot record release \(record.id): \(error)")
         }
+        // pre_deploy hooks run (once, on their deployment's first host) before any host changes.
+        let started = Set(toStart.map(\.deployment.name))
+        var release = record
+        var hookRuns: [HookRun] = []
+        let (preRuns, preFailure) = await runHooks(.preDeploy, manifest.hooks, deployments: started, release: record.id, rendered: desired)
+        hookRuns = preRuns
+        if let failure = preFailure {
+            release.hooks = hookRuns
+            await ledger.fail(release, failure)
+            return ReleaseOutcome(environment: environment, release: record.id, status: "failed",
+                                  deployments: toStart.map { DeploymentResult(name: $0.deployment.name, action: "start", outcome: "not started", detail: "\($0.host.name): pre_deploy hook failed") },
+                                  failure: failure, hooks: hookRuns)
+        }
         let run = await replaceInBatches(toStart, release: record.id)
         let results = run.applied
-        if let failure = run.failure {
+        var failure = run.failure
+        if failure == nil {
+            let (postRuns, postFailure) = await runHooks(.postDeploy, manifest.hooks, deployments: started, release: record.id, rendered: desired)
+            hookRuns += postRuns
+            failure = postFailure
+        }
+        if let failure {
             var outcomes = results.map(\.result)
-            if options.rollbackOnFailure { outcomes = await restore(run.touched, previous: live, results: outcomes) }
+            if options.rollbackOnFailure {
+                let (restored, rollbackRuns) = await rollBack(run.touched, previous: live, results: outcomes)
+                outcomes = restored
+                hookRuns += rollbackRuns
+            }
             outcomes += Self.notStarted(run.skipped)
-            await ledger.fail(record, failure)
-            return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure)
+            release.hooks = hookRuns.isEmpty ? nil : hookRuns
+            await ledger.fail(release, failure)
+            return ReleaseOutcome(environment: environment, release: record.id, status: "failed", deployments: outcomes, failure: failure, hooks: hookRuns)
         }
         let stopped = await stop(plan.toStop)
-        try await ledger.promote(record, previous: live, previousBecomes: .superseded)
+        release.hooks = hookRuns.isEmpty ? nil : hookRuns
+        try await ledger.promote(release, previous: live, previousBecomes: .superseded)
         await pruneRemote(keeping: try await ledger.history().releases, hosts: wanted.map(\.host))
         return ReleaseOutcome(environment: environment, release: record.id, status: "live", deployments: results.map(\.result) + stopped + plan.untouched,
-                              failure: nil)
+                              failure: nil, hooks: hookRuns)
     }
 
     /// The spec hash of what a remote process runs: its release's recorded spec of the deployment.

@@ -10,17 +10,28 @@ extension HostReleaseEngine {
         }
         let wanted = Self.placements(target.deployments)
         try await probe(wanted.map(\.host) + Self.placements(live?.deployments ?? []).map(\.host))
+        // The restored release's rollback hooks (see the local engine): pre_rollback can stop it.
+        let hooks = Hook.recorded(in: target.manifest)
+        let names = Set(target.deployments.map(\.name))
+        let (preRuns, preFailure) = await runHooks(.preRollback, hooks, deployments: names, release: target.id, rendered: target.deployments)
+        if let preFailure {
+            return ReleaseOutcome(environment: environment, release: target.id, status: "failed",
+                                  deployments: wanted.map { DeploymentResult(name: $0.deployment.name, action: "restore", outcome: "not started", detail: "\($0.host.name): pre_rollback hook failed") },
+                                  failure: preFailure, hooks: preRuns)
+        }
         let run = await replaceInBatches(wanted, release: target.id)
         let results = run.applied
         if let failure = run.failure {
             let outcomes = await restore(run.touched, previous: live, results: results.map(\.result))
             return ReleaseOutcome(environment: environment, release: target.id, status: "failed",
-                                  deployments: results.map(\.result) + outcomes + Self.notStarted(run.skipped), failure: failure)
+                                  deployments: results.map(\.result) + outcomes + Self.notStarted(run.skipped), failure: failure, hooks: preRuns)
         }
         let keys = Set(wanted.map(\.key))
         let stopped = await stop(Self.placements(live?.deployments ?? []).filter { !keys.contains($0.key) })
         try await ledger.promote(target, previous: live, previousBecomes: .rolledBack)
-        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result) + stopped, failure: nil)
+        let (postRuns, postFailure) = await runHooks(.postRollback, hooks, deployments: names, release: target.id, rendered: target.deployments)
+        return ReleaseOutcome(environment: environment, release: target.id, status: "rolled-back", deployments: results.map(\.result) + stopped,
+                              failure: postFailure, hooks: preRuns + postRuns)
     }
 
     /// Per deployment and host: running/crashed/stopped, pid, port, health now, drift.
