@@ -10,23 +10,23 @@ extension RealProcessSuites {
         func execLocal() async throws {
             let project = try DeployProject()
             defer { project.cleanUp() }
-            let before = try await project.run(["exec", "--env", "dev", "web", "--", "true"])
+            let before = try await project.exec("web", ["true"])
             #expect(before.status == 125)
             #expect(before.stderr.contains("error: nothing is deployed in dev"), "\(before.stderr)")
             #expect(try await project.run(["deploy", "--env", "dev"]).status == 0)
             for code in [0, 3, 42] {
-                let run = try await project.run(["exec", "--env", "dev", "web", "--", "sh", "-c", "exit \(code)"])
+                let run = try await project.exec("web", ["sh", "-c", "exit \(code)"])
                 #expect(run.status == Int32(code), "\(run.stderr)")
             }
-            let killed = try await project.run(["exec", "--env", "dev", "web", "--", "sh", "-c", "kill -9 $$"])
+            let killed = try await project.exec("web", ["sh", "-c", "kill -9 $$"])
             #expect(killed.status == 128 + 9, "\(killed.stderr)")
-            let env = try await project.run(["exec", "--env", "dev", "web", "--", "sh", "-c", "echo \"$PWD|$VERSION|$API_TOKEN|$CRANK_RELEASE|$CRANK_DEPLOYMENT\""])
+            let env = try await project.exec("web", ["sh", "-c", "echo \"$PWD|$VERSION|$API_TOKEN|$CRANK_RELEASE|$CRANK_DEPLOYMENT\""])
             #expect(env.status == 0, "\(env.stderr)")
             let release = URL(fileURLWithPath: project.tree.path(".crank/releases/dev/r1")).resolvingSymlinksInPath().path
             #expect(env.stdout == "\(release)|1|\(project.token)|r1|web\n", "\(env.stdout)")
             #expect(!env.stderr.contains(project.token))
             // The secret typed on the command line is recorded redacted.
-            let echoed = try await project.run(["exec", "--env", "dev", "web", "--", "sh", "-c", "test \"$1\" = \"$API_TOKEN\" && exit 7", "sh", project.token])
+            let echoed = try await project.exec("web", ["sh", "-c", "test \"$1\" = \"$API_TOKEN\" && exit 7", "sh", project.token])
             #expect(echoed.status == 7)
             let audit = auditEntries(project.tree.path(".crank/state/dev/audit.jsonl")).filter { $0["command"] as? String == "exec" }
             #expect(audit.map { $0["outcome"] as? String } == ["exit 0", "exit 3", "exit 42", "exit 137", "exit 0", "exit 7"])
@@ -96,5 +96,14 @@ extension RealProcessSuites {
             #expect(interrupted.exitStatus(within: 10) == 0)
             #expect(interrupted.stderr.isEmpty, "\(interrupted.stderr)")
         }
+    }
+}
+
+extension DeployProject {
+    /// `crank exec --env dev -C ROOT DEPLOYMENT -- COMMAND…` (crank's options before `--`).
+    func exec(_ deployment: String, _ command: [String]) async throws -> ProcessOutput {
+        let arguments = ["exec", "--env", "dev", "-C", tree.root, deployment, "--"] + command
+        let token = token
+        return try await ProcessRunner.offPool { try ProcessRunner.crank(arguments, environment: ["API_TOKEN": token]) }
     }
 }
