@@ -31,6 +31,14 @@ extension ContainerSuites {
             #expect(logs.stdout.contains("web | from-the-container\n"), "\(logs.stdout)")
             let missing = try fixture.crank(["logs", "--env", "prod", "--release", "r7"])
             #expect(missing.status == 1 && missing.stderr.contains("kept: r1"), "\(missing.stderr)")
+            // Following ends when the container stops.
+            let follow = try BackgroundCrank(["logs", "--env", "prod", "--follow", "-C", fixture.tree.root],
+                                             environment: ["WEB_TOKEN": fixture.token, "CONTAINERS_CONF": ContainerProject.conf])
+            #expect(follow.wait(for: "web | from-the-container", timeout: 15), "\(follow.stdout)\(follow.stderr)")
+            #expect(try fixture.podman(["exec", name, "sh", "-c", "echo while-following > /proc/1/fd/1"]).status == 0)
+            #expect(follow.wait(for: "web | while-following", timeout: 15), "\(follow.stdout)\(follow.stderr)")
+            #expect(try fixture.crank(["stop", "--env", "prod", "web"]).status == 0)
+            #expect(follow.exitStatus(within: 15) == 0, "\(follow.stderr)")
         }
     }
 }
