@@ -48,6 +48,12 @@ public enum LogSource: Sendable, Equatable {
     /// Flow-run logs of a Prefect deployment.
     case prefect(deployment: String, id: String, release: String?)
 
+    /// The prefix its lines get (`deployment@host` where the host is known ahead).
+    public var label: String {
+        if case .command(let name, let host?, _, _, _) = self { return "\(name)@\(host)" }
+        return deployment
+    }
+
     public var deployment: String {
         switch self {
         case .file(let name, _, _, _), .command(let name, _, _, _, _), .prefect(let name, _, _): return name

@@ -53,7 +53,7 @@ extension Crank {
             let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             interrupt.setEventHandler { stop.request() }
             interrupt.resume()
-            let printer = LogPrinter(json: global.json, follow: follow, width: sources.map { $0.deployment.count }.max() ?? 0)
+            let printer = LogPrinter(json: global.json, follow: follow, width: sources.map { $0.label.count }.max() ?? 0)
             let failures = await LogReader.read(sources, request: request, prefect: (session.engine as? PrefectReleaseEngine)?.client, stop: stop) { printer.print($0) }
             interrupt.cancel()
             printer.finish()
