@@ -22,7 +22,7 @@ struct OneOffPlannerTests {
                 project: demo
                 deployments:
                   web:
-                    \(target == "container" ? "kind: container\n    " : "")command: [python3, web.py]
+                    \(target != "local" ? "kind: container\n    " : "")command: [python3, web.py]
                     port: 8080
                     env: {GREETING: hi}
                     secrets: [WEB_TOKEN]
@@ -102,5 +102,41 @@ struct OneOffPlannerTests {
         let written = String(decoding: try #require(plan.before.first?.input), as: UTF8.self)
         #expect(written.contains("WEB_TOKEN=\(Self.secret)") && written.contains("CRANK_HOST=h2"))
         #expect(!plan.argv.joined(separator: " ").contains(Self.secret))
+    }
+
+    @Test("swarm: logs read `docker service logs` of the stack's service (followed until no replica runs); exec is refused with what to do")
+    func swarm() async throws {
+        let (engine, _) = try engine(target: "swarm", hosts: false)
+        var request = LogRequest()
+        request.tail = 5
+        request.follow = true
+        let sources = try await LogPlanner.sources(engine, deployments: [live(container: true, hosts: false)], request: request)
+        guard case .command(let deployment, nil, let command, let alive?, true)? = sources.first else { Issue.record("\(sources)"); return }
+        #expect(deployment == "web")
+        #expect(command.arguments == ["service", "logs", "--no-task-ids", "--tail", "5", "--follow", "demo-prod_web"])
+        #expect(alive.arguments == ["service", "ls", "--filter", "name=demo-prod_web", "--format", "{{.Replicas}}"])
+        #expect(throws: OperationFailure.self) {
+            try OneOffPlanner.plan(engine, live: live(container: true, hosts: false), command: ["sh"], host: nil, terminal: false, processEnvironment: [:])
+        }
+    }
+
+    @Test("prefect: exec is refused (no process or image to run next to), naming crank smoke")
+    func prefect() throws {
+        let tree = try TemporaryTree(["crank.yaml": """
+            project: demo
+            deployments:
+              hello: {flow: greet}
+            environments:
+              staging: {target: prefect, prefect: {api_url: "http://127.0.0.1:9/api", work_pool: p}}
+            """])
+        let (effective, issues) = ConfigLoader(root: tree.root, processEnvironment: [:]).load(environment: "staging")
+        let engine = try EnvironmentTarget.open(try #require(effective, "\(issues)"), environment: "staging", processEnvironment: [:]).engine
+        do {
+            _ = try OneOffPlanner.plan(engine, live: live(container: false, hosts: false), command: ["sh"], host: nil, terminal: false, processEnvironment: [:])
+            Issue.record("exec on a Prefect environment was planned")
+        } catch {
+            guard case .unsupported(.prefect, let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("crank smoke"))
+        }
     }
 }
