@@ -41,7 +41,8 @@ extension RealProcessSuites {
         func execStdin() async throws {
             let project = try DeployProject()
             defer { project.cleanUp() }
-            #expect(try await project.run(["deploy", "--env", "dev"]).status == 0)
+            let deploy = try await project.run(["deploy", "--env", "dev"])
+            #expect(deploy.status == 0, "\(deploy.stderr)")
             let arguments = ["exec", "--env", "dev", "worker", "-C", project.tree.root, "--", "sh", "-c", "test -t 0 && echo tty; tr a-z A-Z"]
             let piped = try await ProcessRunner.offPool { try crankWithInput(arguments, input: "hello\nworld\n", environment: ["API_TOKEN": project.token]) }
             #expect(piped.status == 0, "\(piped.stderr)")
@@ -90,8 +91,11 @@ extension RealProcessSuites {
             #expect(try await project.run(["stop", "--env", "dev", "web"], ["VERSION": "2"]).status == 0)
             #expect(follow.exitStatus(within: 10) == 0, "\(follow.stderr)")
             // Ctrl-C: exit 0, nothing on stderr.
-            let interrupted = try BackgroundCrank(["logs", "--env", "dev", "worker", "-f", "-C", project.tree.root], environment: env)
-            #expect(interrupted.wait(for: "worker | request /second", timeout: 10))
+            let interrupted = try BackgroundCrank(["logs", "--env", "dev", "worker", "-f", "--json", "-C", project.tree.root], environment: env)
+            #expect(interrupted.wait(for: #""line":"request /second""#, timeout: 10), "\(interrupted.stdout)")
+            // With --follow, --json is one object per line (NDJSON).
+            let objects = interrupted.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(!objects.isEmpty && objects.allSatisfy { $0?["deployment"] as? String == "worker" }, "\(interrupted.stdout)")
             kill(interrupted.process.processIdentifier, SIGINT)
             #expect(interrupted.exitStatus(within: 10) == 0)
             #expect(interrupted.stderr.isEmpty, "\(interrupted.stderr)")

@@ -7,6 +7,7 @@ import Glibc
 /// and stderr (a terminal is handed over as it is; piped stdin streams through), runs in
 /// crank's process group (Ctrl-C reaches it; crank ignores SIGINT and SIGQUIT meanwhile, as
 /// `system(3)` does), and its exit status comes back unchanged (128 + n for a signal).
+/// crank also ignores SIGHUP meanwhile, so a closed terminal still leaves its audit line.
 public enum OneOffExecution {
     public static func run(_ plan: OneOffPlan, runner: any CommandRunner = ProcessCommandRunner()) throws(OperationFailure) -> Int32 {
         for command in plan.before {
@@ -64,12 +65,10 @@ enum InteractiveProcess {
             arguments.forEach { free($0) }
             env.forEach { free($0) }
         }
-        let previousInterrupt = signal(SIGINT, SIG_IGN)
-        let previousQuit = signal(SIGQUIT, SIG_IGN)
-        defer {
-            signal(SIGINT, previousInterrupt)
-            signal(SIGQUIT, previousQuit)
-        }
+        // The terminal's Ctrl-C and Ctrl-\\ are the command's; a hang-up ends the command, and crank
+        // outlives it long enough to record how it ended.
+        let previous = [SIGINT, SIGQUIT, SIGHUP].map { ($0, signal($0, SIG_IGN)) }
+        defer { for (number, handler) in previous { signal(number, handler) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, argv[0], &actions, &attributes, arguments, env)
         guard status == 0 else { throw ProcessSupervisor.SpawnFailure(reason: String(cString: strerror(status))) }
