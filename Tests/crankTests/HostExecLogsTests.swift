@@ -23,6 +23,9 @@ extension RealProcessSuites {
             #expect(killed.status == 137, "\(killed.stderr)")
             let unknown = try await exec(["--host", "nowhere"], ["true"])
             #expect(unknown.status == 125 && unknown.stderr.contains("web does not run on a host named 'nowhere'"), "\(unknown.stderr)")
+            // Every ssh call is in remote.log, the interactive one too.
+            let remoteLog = try String(contentsOfFile: project.tree.path(".crank/state/prod/remote.log"), encoding: .utf8)
+            #expect(remoteLog.contains("exit 42 ") && remoteLog.contains("'echo \"$PWD|$CRANK_HOST|$HOST|$VERSION\"; exit 42'"), "\(remoteLog.suffix(800))")
             // The env file the command read is gone from the host.
             let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: "\(second.root)/crank/run/prod")) ?? []
             #expect(!leftovers.contains { $0.hasPrefix(".exec-") }, "\(leftovers)")
@@ -39,6 +42,8 @@ extension RealProcessSuites {
             #expect(logs.status == 0, "\(logs.stderr)")
             let expected = project.hosts.hosts.map { "web@\($0.name) | hello from \($0.name)" }
             #expect(logs.stdout.split(separator: "\n").map(String.init).sorted() == expected.sorted(), "\(logs.stdout)")
+            let reads = try String(contentsOfFile: project.tree.path(".crank/state/prod/remote.log"), encoding: .utf8)
+            #expect(reads.components(separatedBy: "exec tail -n").count - 1 == 3, "one tail per host in remote.log")
 
             let first = project.hosts.hosts[0]
             let follow = try BackgroundCrank(["logs", "--env", "prod", "--host", first.name, "--follow", "--tail", "1", "-C", root])

@@ -4,8 +4,9 @@ import Foundation
 /// in turn (sources in order); with it, lines are delivered as they come, until every source
 /// has ended — its deployment stopped — or the stop is requested (Ctrl-C).
 public enum LogReader {
-    public static func read(_ sources: [LogSource], request: LogRequest, prefect: PrefectClient? = nil, stop: LogStop,
-                            emit: @escaping @Sendable (LogLine) -> Void) async -> [OperationFailure] {
+    /// `remoteLog`: where the ssh calls to hosts are logged (`remote.log`, as every call to a host).
+    public static func read(_ sources: [LogSource], request: LogRequest, prefect: PrefectClient? = nil, remoteLog: RemoteCommandLog? = nil,
+                            stop: LogStop, emit: @escaping @Sendable (LogLine) -> Void) async -> [OperationFailure] {
         let sink = LineSink(emit)
         let buffers: [LineBuffer] = sources.map { _ in LineBuffer() }
         var failures: [OperationFailure] = []
@@ -17,7 +18,7 @@ public enum LogReader {
                 let deliver: @Sendable ([LogLine]) -> Void = { (lines: [LogLine]) in
                     if follow { sink.send(lines) } else { buffer.append(lines) }
                 }
-                group.addTask { await readOne(source, request: request, prefect: prefect, stop: stop, deliver: deliver) }
+                group.addTask { await readOne(source, request: request, prefect: prefect, remoteLog: remoteLog, stop: stop, deliver: deliver) }
             }
             for await failure in group { if let failure { failures.append(failure) } }
         }
@@ -25,23 +26,29 @@ public enum LogReader {
         return failures
     }
 
-    static func readOne(_ source: LogSource, request: LogRequest, prefect: PrefectClient?, stop: LogStop,
+    static func readOne(_ source: LogSource, request: LogRequest, prefect: PrefectClient?, remoteLog: RemoteCommandLog?, stop: LogStop,
                         deliver: @escaping @Sendable ([LogLine]) -> Void) async -> OperationFailure? {
         if case .prefect(let deployment, let id, let release) = source {
             guard let prefect else { return .state("no Prefect client for \(deployment)") }
             return await PrefectLogReader.read(deployment: deployment, id: id, release: release, client: prefect,
                                                request: request, stop: stop, deliver: deliver)
         }
-        return await offPool { readBlocking(source, request: request, stop: stop, deliver: deliver) }
+        return await offPool { readBlocking(source, request: request, remoteLog: remoteLog, stop: stop, deliver: deliver) }
     }
 
-    static func readBlocking(_ source: LogSource, request: LogRequest, stop: LogStop, deliver: @escaping @Sendable ([LogLine]) -> Void) -> OperationFailure? {
+    static func readBlocking(_ source: LogSource, request: LogRequest, remoteLog: RemoteCommandLog? = nil, stop: LogStop, deliver: @escaping @Sendable ([LogLine]) -> Void) -> OperationFailure? {
         switch source {
         case .file(let deployment, let path, let release, let record):
             return FileLogReader.read(deployment: deployment, path: path, release: release, record: record, request: request, stop: stop, deliver: deliver)
         case .command(let deployment, let host, let command, let alive, let nodePrefix):
-            return CommandLogReader.read(deployment: deployment, host: host, command: command, alive: alive, nodePrefix: nodePrefix,
-                                         stop: stop, deliver: deliver)
+            let started = Date()
+            let failure = CommandLogReader.read(deployment: deployment, host: host, command: command, alive: alive, nodePrefix: nodePrefix,
+                                                stop: stop, deliver: deliver)
+            if host != nil, let remoteLog {
+                let ended = CommandResult(status: failure == nil ? 0 : 1, stdout: "", stderr: "")
+                remoteLog.append(RemoteCommandLog.line(command, result: ended, started: started, ended: Date()))
+            }
+            return failure
         case .prefect:
             return nil
         }

@@ -9,6 +9,13 @@ import Glibc
 /// `system(3)` does), and its exit status comes back unchanged (128 + n for a signal).
 /// crank also ignores SIGHUP meanwhile, so a closed terminal still leaves its audit line.
 public enum OneOffExecution {
+    /// Runs `plan` for `engine`'s environment: on hosts through the fleet's runner, so the calls
+    /// (and the interactive ssh, its secrets redacted) are logged in `remote.log` like every other.
+    public static func run(_ plan: OneOffPlan, engine: any ReleaseTarget) throws(OperationFailure) -> Int32 {
+        let runner: any CommandRunner = (engine as? HostReleaseEngine)?.runner ?? (engine as? HostContainerReleaseEngine)?.fleet.runner ?? ProcessCommandRunner()
+        return try run(plan, runner: runner)
+    }
+
     public static func run(_ plan: OneOffPlan, runner: any CommandRunner = ProcessCommandRunner()) throws(OperationFailure) -> Int32 {
         for command in plan.before {
             let result = runner.run(command, timeout: 60)
@@ -30,11 +37,18 @@ public enum OneOffExecution {
               let executable = ExecutableLocator.find(program, path: plan.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]) else {
             throw .command("\(plan.argv.first ?? "?"): not found on PATH")
         }
+        let started = Date()
+        let status: Int32
         do throws(ProcessSupervisor.SpawnFailure) {
-            return try InteractiveProcess.run([executable] + plan.argv.dropFirst(), environment: plan.environment)
+            status = try InteractiveProcess.run([executable] + plan.argv.dropFirst(), environment: plan.environment)
         } catch {
             throw .command("cannot start \(program): \(error.reason)")
         }
+        if let log = runner as? RemoteCommandLog {
+            let shown = ShellCommand(plan.argv[0], plan.argv.dropFirst().map(plan.redactor.redact))
+            log.append(RemoteCommandLog.line(shown, result: CommandResult(status: status, stdout: "", stderr: ""), started: started, ended: Date()))
+        }
+        return status
     }
 }
 

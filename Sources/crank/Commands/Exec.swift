@@ -43,7 +43,7 @@ extension Crank {
             }
             let status: Int32
             do throws(OperationFailure) {
-                status = try OneOffExecution.run(plan)
+                status = try OneOffExecution.run(plan, engine: session.engine)
             } catch {
                 OperationRendering.report(error, environment: environment.env, terminal: terminal)
                 await session.audit(command: "exec", arguments: plan.recorded(Array(CommandLine.arguments.dropFirst())),

@@ -54,7 +54,9 @@ extension Crank {
             interrupt.setEventHandler { stop.request() }
             interrupt.resume()
             let printer = LogPrinter(json: global.json, follow: follow, width: sources.map { $0.label.count }.max() ?? 0)
-            let failures = await LogReader.read(sources, request: request, prefect: (session.engine as? PrefectReleaseEngine)?.client, stop: stop) { printer.print($0) }
+            let remoteLog = ((session.engine as? HostReleaseEngine)?.runner ?? (session.engine as? HostContainerReleaseEngine)?.fleet.runner) as? RemoteCommandLog
+            let failures = await LogReader.read(sources, request: request, prefect: (session.engine as? PrefectReleaseEngine)?.client, remoteLog: remoteLog,
+                                                stop: stop) { printer.print($0) }
             interrupt.cancel()
             printer.finish()
             // Ctrl-C is how a follow ends: a clean exit.
