@@ -117,7 +117,8 @@ public enum LogPlanner {
     if [ "$n" = all ]; then n=+1; fi
     [ -n "$pid" ] || exec tail -n "$n" "$f"
     tail -n "$n" -f "$f" & t=$!
-    while [ -d "/proc/$pid" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; do sleep 0.5; done
+    # Until the process is gone — or tail is (crank went away: tail's next write failed).
+    while kill -0 "$t" 2>/dev/null && [ -d "/proc/$pid" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; do sleep 0.5; done
     sleep 0.5; kill "$t" 2>/dev/null; wait "$t" 2>/dev/null; exit 0
     """#
 
