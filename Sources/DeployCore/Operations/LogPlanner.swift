@@ -116,9 +116,10 @@ public enum LogPlanner {
     [ -f "$f" ] || { echo "no log file $f" >&2; exit 3; }
     if [ "$n" = all ]; then n=+1; fi
     [ -n "$pid" ] || exec tail -n "$n" "$f"
+    running() { [ -d "/proc/$1" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; }
     tail -n "$n" -f "$f" & t=$!
     # Until the process is gone — or tail is (crank went away: tail's next write failed).
-    while kill -0 "$t" 2>/dev/null && [ -d "/proc/$pid" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; do sleep 0.5; done
+    while running "$t" && running "$pid"; do sleep 0.5; done
     sleep 0.5; kill "$t" 2>/dev/null; wait "$t" 2>/dev/null; exit 0
     """#
 
