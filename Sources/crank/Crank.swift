@@ -6,9 +6,9 @@ struct Crank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crank",
         abstract: "Discover, validate, build and deploy Prefect flows and Python services.",
-        discussion: "Exit codes: 0 success, 1 the operation found problems or failed, 2 `plan --detailed-exitcode` found changes, 3 another crank holds the environment's lock, 64 usage error.",
+        discussion: "Exit codes: 0 success, 1 the operation found problems or failed, 2 `plan --detailed-exitcode` found changes, 3 another crank holds the environment's lock, 64 usage error, 125 `exec` could not run the command (otherwise `exec` exits with the command's status).",
         version: CrankVersion.current,
         subcommands: [Init.self, Discover.self, Validate.self, Config.self, Doctor.self, Checklist.self, Build.self, Plan.self,
-                      Deploy.self, Rollback.self, Status.self, History.self, Health.self, Start.self, Stop.self, Restart.self, Reload.self, Clean.self, Smoke.self, Lock.self]
+                      Deploy.self, Rollback.self, Status.self, History.self, Health.self, Start.self, Stop.self, Restart.self, Reload.self, Clean.self, Smoke.self, Lock.self, Exec.self, Logs.self]
     )
 }

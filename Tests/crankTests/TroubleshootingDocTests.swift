@@ -35,7 +35,7 @@ struct TroubleshootingDocTests {
     @Test("the exit codes are the ones `crank --help` lists")
     func exitCodes() throws {
         let documented = try Self.documentedCodes(under: "## Exit codes")
-        #expect(documented == ["0", "1", "2", "3", "64"])
+        #expect(documented == ["0", "1", "2", "3", "64", "125"])
         let help = try ProcessRunner.crank(["--help"]).stdout
         let listed = try #require(help.range(of: "Exit codes", options: .caseInsensitive), "crank --help lists no exit codes")
         let words = Set(help[listed.upperBound...].split { !$0.isNumber }.map(String.init))

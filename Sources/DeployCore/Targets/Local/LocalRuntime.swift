@@ -77,6 +77,7 @@ public struct LocalRuntime: Sendable {
         guard case .array(let items)? = deployment.spec["argv"] else { throw ProcessSupervisor.Failure.cannotStart("no command") }
         let argv = items.compactMap { if case .string(let text) = $0 { return unredact(text) } else { return nil } }
         let log = "\(runDirectory)/\(deployment.name).log"
+        LogMarker.append(to: log, deployment: deployment.name, release: release)
         let (pid, ticks) = try ProcessSupervisor.start(argv: argv, directory: directory, environment: environment(for: deployment, release: release), logPath: log)
         let port = deployment.spec["port"].flatMap { if case .int(let value) = $0 { return value } else { return nil } }
         let record = ProcessRecord(deployment: deployment.name, release: release, pid: pid, startTicks: ticks, port: port, startedAt: Date(), log: log)
