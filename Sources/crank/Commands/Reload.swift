@@ -32,7 +32,7 @@ extension Crank {
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             guard let reloader = session.engine as? any ConfigReloading else {
                 let hosts = session.effective.config.environment(environment.env)?.hasHosts == true
-                let what = hosts ? "environments with hosts:" : "`target: \(session.target.rawValue)` environments"
+                let what = "`target: \(session.target.rawValue)` environments" + (hosts ? " with hosts:" : "")
                 throw ReloadRendering.fail(.unsupportedTarget(what), environment: environment.env, on: terminal)
             }
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
