@@ -3,8 +3,9 @@ import Foundation
 /// `crank reload` on `target: container` (this machine): every service container of the live
 /// release is told over HTTP on its published port (blue-green: the live color's own port,
 /// not nginx's), and a deployment without `reload:` is replaced as a deploy does. The reload
-/// release rN tags every image `:rN`; when every instance applied, each reloaded container is
-/// renamed to rN's name, so status, restart, rollback and the next deploy treat it as rN's.
+/// release rN tags every image `:rN`; when every instance applied, each running container of
+/// the release is renamed to rN's name, so status, restart, rollback and the next deploy treat
+/// it as rN's.
 extension ContainerReleaseEngine: ConfigReloading {
     func reloadSteps(_ manifest: BuildManifest, names: [String]) async throws(ReloadFailure) -> (releases: [ReleaseRecord], live: ReleaseRecord, steps: [ReloadStep]) {
         let releases: [ReleaseRecord]
@@ -66,7 +67,9 @@ extension ContainerReleaseEngine: ConfigReloading {
                           threshold: "applied within \(DurationText.format(step.settings?.timeout ?? 0))")
         }
         if firstFailure == nil {
-            firstFailure = renameReloaded(zip(steps, containers).compactMap { step, container in step.settings == nil ? nil : container }, to: id)
+            // Every container that keeps running — reloaded, or not named — becomes this release's.
+            let restarted = Set(steps.filter { $0.settings == nil }.map(\.running.name))
+            firstFailure = renameReloaded(live.deployments.filter { !restarted.contains($0.name) }.compactMap { runningContainer($0.name) }, to: id)
         }
         guard let failure = firstFailure else {
             do throws(ReleaseEngine.Failure) {
@@ -89,8 +92,8 @@ extension ContainerReleaseEngine: ConfigReloading {
         return ReloadReport(environment: environment, release: id, previous: live.id, status: "failed", instances: results, reverted: reverted)
     }
 
-    /// Renames every reloaded container to `release`'s name; when one cannot be, those already
-    /// renamed get their names back and the failure says why.
+    /// Renames the containers to `release`'s names; when one cannot be, those already renamed
+    /// get their names back and the failure says why.
     func renameReloaded(_ reloaded: [ContainerEngine.State], to release: String) -> HealthFailure? {
         var renamed: [(from: String, to: String)] = []
         for state in reloaded {
