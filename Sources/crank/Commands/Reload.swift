@@ -38,7 +38,10 @@ extension Crank {
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let manifest: BuildManifest
             do {
-                manifest = try pipeline.build(selection: .init(python: true, containers: false)).1
+                // The desired specs of the deployments the target runs (a container target's are
+                // `kind: container`); the build commands are not run.
+                let containers = session.target == .container
+                manifest = try pipeline.build(selection: .init(python: !containers, containers: containers)).1
             } catch {
                 terminal.error(error.message, hint: error.hint)
                 throw ExitCode(1)
