@@ -27,10 +27,11 @@ public struct ReloadStep: Equatable, Sendable {
 
 /// Pure: the live release's deployments and the config's rendered ones → the reload steps.
 public enum ReloadPlanner {
-    /// The fields a reload may change. `version` (the source revision) is kept from the live
-    /// release: a reload ships no code, and a later deploy still sees the code change.
+    /// The fields a reload may change. `version` (the source revision) and a container's
+    /// `image` (built from it) are kept from the live release: a reload ships no code, and a
+    /// later deploy still sees the code change.
     static let configFields: Set<String> = ["env", "reload", "description"]
-    static let ignored: Set<String> = ["version"]
+    static let ignored: Set<String> = ["version", "image"]
 
     /// `names` empty: every service and worker of the live release.
     public static func plan(live: [RenderedDeployment], desired: [RenderedDeployment], names: [String]) throws(ReloadFailure) -> [ReloadStep] {

@@ -32,13 +32,16 @@ extension Crank {
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             guard let reloader = session.engine as? any ConfigReloading else {
                 let hosts = session.effective.config.environment(environment.env)?.hasHosts == true
-                let what = hosts ? "environments with hosts:" : "`target: \(session.target.rawValue)` environments"
+                let what = "`target: \(session.target.rawValue)` environments" + (hosts ? " with hosts:" : "")
                 throw ReloadRendering.fail(.unsupportedTarget(what), environment: environment.env, on: terminal)
             }
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
             let manifest: BuildManifest
             do {
-                manifest = try pipeline.build(selection: .init(python: true, containers: false)).1
+                // The desired specs of the deployments the target runs (a container target's are
+                // `kind: container`); the build commands are not run.
+                let containers = session.target == .container
+                manifest = try pipeline.build(selection: .init(python: !containers, containers: containers)).1
             } catch {
                 terminal.error(error.message, hint: error.hint)
                 throw ExitCode(1)

@@ -46,7 +46,7 @@ enum ReloadRendering {
                            hint: "a reload only changes env; deploy the rest: crank deploy --env \(env) --only \(deployment)")
         case .unsupportedTarget(let target):
             terminal.error("`crank reload` does not reach \(target) yet",
-                           hint: "deploy the new config (crank deploy --env \(env)); reload works for `target: local` environments on this machine")
+                           hint: "deploy the new config (crank deploy --env \(env)); reload works for `target: local` environments (here or on hosts) and `target: container` ones on this machine")
         case .release(let failure):
             if let session { return session.fail(failure) }
             terminal.error("\(failure)")

@@ -179,6 +179,11 @@ public struct ContainerEngine: Sendable {
         try call(["start", name])
     }
 
+    /// `crank reload`: a container that took a release's config in place carries that release's name.
+    func rename(_ name: String, to newName: String) throws(Failure) {
+        try call(["rename", name, newName], timeout: 60)
+    }
+
     func remove(_ name: String) {
         _ = try? call(["rm", "-f", name], timeout: 60)
     }

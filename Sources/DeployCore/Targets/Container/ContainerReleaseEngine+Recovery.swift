@@ -25,6 +25,8 @@ extension ContainerReleaseEngine {
                 continue
             }
             let matching = states.filter { state in
+                // Renamed by `crank reload`: the live release's container with an earlier label.
+                if state.name == containerName(deployment.name, release: live.id) { return true }
                 guard let release = state.labels["crank.release"], !abandoned.contains(release) else { return false }
                 return releases.first { $0.id == release }?.deployments.first { $0.name == deployment.name }?.specHash == deployment.specHash
             }

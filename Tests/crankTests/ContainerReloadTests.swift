@@ -1,0 +1,106 @@
+import CrankTestSupport
+import Foundation
+import Testing
+
+extension ContainerSuites {
+    /// `crank reload` on real podman: two busybox httpd containers whose CGI scripts take the
+    /// config (`apply` keeps the posted body in /dev/shm/applied.json) or never answer (`hang`).
+    @Suite("crank reload on the container target (real podman)", .serialized)
+    struct ContainerReloadTests {
+        /// web's greeting comes from crank's environment (`GREETING`), so changing it changes
+        /// the config and not the tree (whose revision names the image).
+        static func yaml(_ fixture: ContainerProject, slowPort: Int) -> String {
+            func deployment(_ name: String, port: Int, script: String, timeout: String, env: String) -> String {
+                """
+                  \(name):
+                    kind: container
+                    command: [sh, -c, "httpd -p \(port) -h /app/www && trap 'exit 0' TERM && while true; do sleep 1; done"]
+                    port: \(port)
+                    env: \(env)
+                    secrets: [WEB_TOKEN]
+                    health: {path: /health, timeout: 10}
+                    reload: {http: {method: POST, path: /cgi-bin/\(script)}, timeout: \(timeout)}
+
+                """
+            }
+            return """
+                project: \(fixture.project)
+                deployments:
+                \(deployment("web", port: fixture.port, script: "apply", timeout: "5s", env: "{GREETING: \"${GREETING}\", TOKEN_COPY: \"${WEB_TOKEN}\"}"))\
+                \(deployment("slow", port: slowPort, script: "hang", timeout: "1s", env: "{GREETING: hello}"))\
+                environments:
+                  prod:
+                    target: container
+                    container: {engine: podman, base_image: "localhost/crank-busybox:latest", strategy: recreate}
+                """
+        }
+
+        func applied(_ fixture: ContainerProject, _ container: String) throws -> [String: Any] {
+            let text = try fixture.podman(["exec", container, "cat", "/dev/shm/applied.json"]).stdout
+            return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+        }
+
+        @Test("one container applies over HTTP, one never answers: timed out, exit 1, failed, reverted; then all apply: live, no drift, the next deploy is unchanged")
+        func reloadContainers() throws {
+            let fixture = try ContainerProject()
+            let slowPort = try PrefectServer.freePort()
+            defer {
+                fixture.cleanUp()
+                let tags = (try? fixture.podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "localhost/\(fixture.project)-slow"]).stdout) ?? ""
+                for tag in tags.split(separator: "\n") { _ = try? fixture.podman(["rmi", "-f", String(tag)]) }
+            }
+            try fixture.tree.write("crank.yaml", Self.yaml(fixture, slowPort: slowPort))
+            try fixture.tree.write("www/cgi-bin/apply", "#!/bin/sh\ncat > /dev/shm/applied.json\nprintf 'Content-Type: application/json\\r\\n\\r\\n'\ncat /dev/shm/applied.json\n")
+            try fixture.tree.write("www/cgi-bin/hang", "#!/bin/sh\nsleep 30\n")
+            for script in ["apply", "hang"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fixture.tree.path("www/cgi-bin/\(script)"))
+            }
+            try fixture.commit("v1")
+            let deploy = try fixture.crank(["deploy", "--env", "prod"], ["GREETING": "hello"])
+            #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+            let web = "\(fixture.project)-web-r1"
+            let bonjour = ["GREETING": "bonjour"]
+
+            // web applies, slow never answers: the whole reload fails and web gets hello back.
+            let failed = try fixture.crank(["reload", "--env", "prod", "--json"], bonjour)
+            #expect(failed.status == 1, "\(failed.stdout)\(failed.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any], "\(failed.stdout)")
+            #expect(report["status"] as? String == "failed" && report["release"] as? String == "r2")
+            let outcomes = (report["instances"] as? [[String: Any]] ?? []).map { "\($0["deployment"] ?? "") \($0["outcome"] ?? "")" }.sorted()
+            #expect(outcomes == ["slow timed-out", "web applied"], "\(failed.stdout)")
+            // web answered with the config it was given: the new greeting, named as changed.
+            let told = (report["instances"] as? [[String: Any]] ?? []).first { $0["deployment"] as? String == "web" }?["detail"] as? String ?? ""
+            #expect(told.contains("\"GREETING\": \"bonjour\"") && told.contains("\"changed\": [\"GREETING\"]"), "\(told)")
+            let reverted = (report["reverted"] as? [[String: Any]] ?? []).first { $0["deployment"] as? String == "web" }
+            #expect(reverted?["outcome"] as? String == "applied", "\(failed.stdout)")
+            let back = try applied(fixture, web)
+            #expect((back["env"] as? [String: Any])?["GREETING"] as? String == "hello" && back["release"] as? String == "r1", "\(back)")
+            // The secret-built value is named, never sent; nor printed.
+            #expect((back["env_from_secrets"] as? [String]) == ["TOKEN_COPY"] && (back["env"] as? [String: Any])?["TOKEN_COPY"] == nil, "\(back)")
+            #expect(!(failed.stdout + failed.stderr).contains(fixture.token))
+            let history = try fixture.crank(["history", "--env", "prod", "--json"], bonjour)
+            let statuses = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]] ?? []).map { $0["status"] as? String }
+            #expect(statuses == ["failed", "live"], "\(history.stdout)")
+
+            // Only web this time: it applies; the new release is live and owns both containers.
+            let reload = try fixture.crank(["reload", "--env", "prod", "web"], bonjour)
+            #expect(reload.status == 0, "\(reload.stdout)\(reload.stderr)")
+            let renamed = "\(fixture.project)-web-r3"
+            let now = try applied(fixture, renamed)
+            #expect((now["env"] as? [String: Any])?["GREETING"] as? String == "bonjour" && now["release"] as? String == "r3", "\(now)")
+            #expect(now["changed"] as? [String] == ["GREETING"], "\(now)")
+            #expect(try fixture.containers() == ["\(fixture.project)-slow-r3 running", "\(renamed) running"])
+            #expect(try fixture.imageExists("r3"))
+            let status = try fixture.crank(["status", "--env", "prod", "--json"], bonjour)
+            let statusJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status.stdout)")
+            #expect(statusJSON["live"] as? String == "r3")
+            for deployment in statusJSON["deployments"] as? [[String: Any]] ?? [] {
+                #expect(deployment["state"] as? String == "running" && (deployment["drift"] == nil || deployment["drift"] is NSNull), "\(deployment)")
+            }
+            let again = try fixture.crank(["deploy", "--env", "prod", "--json"], bonjour)
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            let outcome = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any], "\(again.stdout)")
+            #expect(outcome["status"] as? String == "unchanged" && outcome["release"] as? String == "r3", "\(again.stdout)")
+        }
+    }
+}
