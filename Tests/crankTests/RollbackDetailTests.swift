@@ -31,6 +31,7 @@ extension RealProcessSuites {
             }
             let worker = try #require(rows.first { $0.hasPrefix("worker ") })
             #expect(worker.contains("no-such-interpreter"), "the reason the worker failed stays in its row: \(worker)")
+            #expect(EnumDump.find(in: failed.stdout + failed.stderr) == nil, "\(failed.stdout)\(failed.stderr)")
         }
 
         /// Every `pid N` in a line.
