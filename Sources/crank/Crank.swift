@@ -21,4 +21,8 @@ struct Crank: AsyncParsableCommand {
         subcommands: [Init.self, Discover.self, Validate.self, Config.self, Doctor.self, Checklist.self, Build.self, Plan.self,
                       Deploy.self, Rollback.self, Status.self, History.self, Health.self, Start.self, Stop.self, Restart.self, Reload.self, Clean.self, Smoke.self, Lock.self, Exec.self, Logs.self]
     )
+
+    /// Accepted before the command too (ArgumentNormalizer moves them after it); declared here so
+    /// the top-level help lists them and shell completion knows them there.
+    @OptionGroup var global: GlobalOptions
 }

@@ -44,10 +44,11 @@ extension Crank {
     }
 }
 
-/// One line for an error of unknown type: its description, else Foundation's.
+/// One line for an error of unknown type: a LocalizedError's text, else its description (every
+/// DeployCore failure describes itself in words; see FailureDescriptions.swift).
 enum ErrorText {
     static func line(_ error: any Error) -> String {
-        if let described = error as? CustomStringConvertible { return described.description }
-        return error.localizedDescription
+        if let localized = error as? LocalizedError, let text = localized.errorDescription { return text }
+        return String(describing: error)
     }
 }
