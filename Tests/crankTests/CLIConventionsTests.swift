@@ -129,4 +129,24 @@ struct CLIConventionsTests {
         let smoke = try ProcessRunner.crank(["---completion", "smoke", "--", "positional@0", "2", "1", "crank", "smoke", "w"], in: tree.root)
         #expect(smoke.stdout.split(separator: "\n") == ["worker"], "\(smoke.stdout) \(smoke.stderr)")
     }
+
+    @Test("bash: `crank -C DIR deploy --env <TAB>` offers DIR's environments through the generated completion script")
+    func bashCompletion() throws {
+        let tree = try Self.project()
+        let elsewhere = try TemporaryTree()
+        let crankDirectory = (ProcessRunner.crankPath as NSString).deletingLastPathComponent
+        let script = """
+            PATH="\(crankDirectory):$PATH"
+            source <(crank --generate-completion-script bash)
+            COMP_WORDS=(crank -C "\(tree.root)" deploy --env "")
+            COMP_CWORD=5
+            COMP_LINE="crank -C \(tree.root) deploy --env "
+            COMP_POINT=${#COMP_LINE}
+            _crank crank "" --env
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let output = try ProcessRunner.run("/bin/bash", ["-c", script], in: elsewhere.root)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.split(separator: "\n") == ["dev", "prod", "staging"], "\(output.stdout) \(output.stderr)")
+    }
 }
