@@ -121,3 +121,8 @@ extension ProbeFailure: CustomStringConvertible {
 extension SourceTranscoder.Failure: CustomStringConvertible {
     var description: String { offset.map { "\(message) (at byte \($0))" } ?? message }
 }
+
+extension JSONValue: CustomStringConvertible {
+    /// Single-line JSON (`{"loc": ["body", "x"]}`), never `object(["loc": …])`.
+    public var description: String { JSONWriter.compactText(self) }
+}
