@@ -126,3 +126,18 @@ extension JSONValue: CustomStringConvertible {
     /// Single-line JSON (`{"loc": ["body", "x"]}`), never `object(["loc": …])`.
     public var description: String { JSONWriter.compactText(self) }
 }
+
+extension ReloadFailure: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .notDeployed: return "nothing is deployed"
+        case .unknownDeployment(let name, let known):
+            return "no deployment '\(name)' in the live release (deployments: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+        case .notReloadable(let name, let reason): return "deployment '\(name)' cannot be reloaded: \(reason)"
+        case .beyondConfig(let deployment, let fields):
+            return "deployment '\(deployment)' changed beyond its config (\(fields.joined(separator: ", "))): that is a deploy"
+        case .unsupportedTarget(let what): return "reload is not available for \(what)"
+        case .release(let failure): return failure.description
+        }
+    }
+}
