@@ -141,3 +141,22 @@ extension ReloadFailure: CustomStringConvertible {
         }
     }
 }
+
+extension OperationFailure: CustomStringConvertible {
+    public var description: String {
+        func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+        switch self {
+        case .notDeployed(let environment): return "nothing is deployed in \(environment)"
+        case .unknownDeployment(let name, let known): return "no deployment '\(name)' in the live release (deployments: \(list(known)))"
+        case .chooseDeployment(let known): return "name a deployment (deployments: \(list(known)))"
+        case .unknownHost(let host, let deployment, let hosts): return "deployment '\(deployment)' does not run on \(host) (hosts: \(list(hosts)))"
+        case .unsupported(let target, let reason): return "not available for a `\(target.rawValue)` environment: \(reason)"
+        case .noSuchRelease(let id, let deployment, let available):
+            return "the output of \(deployment) in release \(id) is not kept (kept: \(list(available)))"
+        case .noTimestamps(let reason): return "--since cannot apply: \(reason)"
+        case .state(let reason), .command(let reason): return reason
+        case .host(let failure): return failure.description
+        case .prefect(let failure): return failure.description
+        }
+    }
+}
