@@ -14,6 +14,8 @@ public struct BuildPipeline {
             switch self {
             case .render(.unknownFlow(let deployment, let reference)):
                 return "deployment '\(deployment)': no discovered flow '\(reference)' (did its entrypoint move?)"
+            case .render(.ambiguousFlow(let deployment, let reference, let candidates)):
+                return "deployment '\(deployment)': flow '\(reference)' is ambiguous: \(candidates.count) discovered flows match it: \(candidates.joined(separator: ", "))"
             case .render(.invalidImage(let deployment, let reference, let reason)):
                 return "deployment '\(deployment)': image reference '\(reference)' is malformed: \(reason)"
             case .render(.secretInField(let deployment, let field, let secret)):
@@ -32,6 +34,8 @@ public struct BuildPipeline {
         public var hint: String {
             switch self {
             case .render(.unknownFlow): return "run `crank discover` and update the deployment's `flow:`"
+            case .render(.ambiguousFlow(_, _, let candidates)):
+                return "name one by its entrypoint file:function (e.g. `flow: \(candidates.first ?? "file.py:function")`), or give the flows distinct names with @flow(name=…)"
             case .render(.invalidImage): return "fix environments.<env>.container.registry / base_image (lowercase repository, valid tag)"
             case .render(.secretInField): return "secrets may be interpolated only into `env:` values; `crank validate` names the key"
             case .template(.unsafeValue): return "`crank validate` names the key and the characters it allows"

@@ -2,6 +2,8 @@
 public struct DeploymentRenderer {
     public enum Failure: Error, Equatable {
         case unknownFlow(deployment: String, reference: String)
+        /// Several discovered flows match the reference (their entrypoints).
+        case ambiguousFlow(deployment: String, reference: String, candidates: [String])
         case invalidImage(deployment: String, reference: String, reason: String)
         /// A secret's value would be written into `field` (its config name) in plain text.
         case secretInField(deployment: String, field: String, secret: String)
@@ -45,8 +47,12 @@ public struct DeploymentRenderer {
             spec["base_image"] = .string(try ImageReference.validatedBase(for: deployment.name, inputs: inputs))
         }
         if let reference = deployment.flow {
-            guard let flow = FlowReference.resolve(reference, in: inputs.flows) else {
-                throw .unknownFlow(deployment: deployment.name, reference: reference)
+            let flow: Flow
+            switch FlowReference.match(reference, in: inputs.flows) {
+            case .found(let found): flow = found
+            case .ambiguous(let candidates):
+                throw .ambiguousFlow(deployment: deployment.name, reference: reference, candidates: candidates.map(\.entrypoint))
+            case .missing: throw .unknownFlow(deployment: deployment.name, reference: reference)
             }
             spec["flow_name"] = .string(flow.name)
             spec["entrypoint"] = .string(flow.entrypoint)

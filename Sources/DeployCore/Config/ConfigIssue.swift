@@ -22,6 +22,8 @@ public struct ConfigIssue: Error, Equatable, Hashable, Sendable, Codable {
         case unknownTemplate = "unknown-template"
         case templateCycle = "template-cycle"
         case unknownFlow = "unknown-flow"
+        /// A flow name several discovered flows share; the deployment must name one by entrypoint.
+        case ambiguousFlow = "ambiguous-flow"
         case unknownParameter = "unknown-parameter"
         case missingParameter = "missing-parameter"
         case parameterType = "parameter-type"

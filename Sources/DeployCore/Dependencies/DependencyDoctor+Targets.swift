@@ -92,7 +92,8 @@ struct DependencyNeeds {
     var gpu: [String] = []
 
     init(effective: EffectiveConfig, flows: [Flow]) {
-        let local = LocalModules(root: effective.root, flowPaths: effective.config.flows.paths, flows: flows)
+        let local = LocalModules(root: effective.root, flowPaths: effective.config.flows.paths, flows: flows,
+                                 requirements: effective.config.python.requirements)
         for deployment in effective.config.deployments {
             for module in deployment.requires.python { pythonModules[module, default: []].append(deployment.name) }
             for executable in deployment.requires.executables { executables[executable, default: []].append(deployment.name) }
@@ -110,14 +111,24 @@ struct DependencyNeeds {
     }
 }
 
-/// Top-level names that are the project's own code, not installed packages.
+/// Modules the project itself provides, which the doctor must not report as missing: top-level
+/// modules and packages of the project root, of `src/` (the src layout), of the flow paths and of
+/// a flow file's own folder, and those of local packages that a requirements file names by path
+/// (`-e ./libs/shared`, `./libs/shared`, `shared @ file:./libs/shared`).
 struct LocalModules {
     var names: Set<String> = []
     let root: String
 
-    init(root: String, flowPaths: [String], flows: [Flow]) {
+    init(root: String, flowPaths: [String], flows: [Flow], requirements: String? = nil) {
         self.root = root
-        for directory in [root] + flowPaths.map({ root + "/" + $0 }) { names.formUnion(Self.modules(in: directory)) }
+        let directories = [root] + flowPaths.map { root + "/" + $0 } + LocalPackages.directories(root: root, requirements: requirements)
+        for directory in directories {
+            names.formUnion(Self.modules(in: directory))
+            names.formUnion(Self.modules(in: directory + "/src"))
+        }
+        for directory in LocalPackages.directories(root: root, requirements: requirements) {
+            names.insert(LocalPackages.moduleName((directory as NSString).lastPathComponent))
+        }
     }
 
     func contains(_ module: String, forFlowFile file: String) -> Bool {
@@ -131,8 +142,68 @@ struct LocalModules {
         return Set(entries.compactMap { entry in
             if entry.hasSuffix(".py") { return String(entry.dropLast(3)) }
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory)
+            guard FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory) else { return nil }
             return isDirectory.boolValue && !entry.hasPrefix(".") ? entry : nil
         })
+    }
+}
+
+/// Local packages named by path in the project's requirements files (`python.requirements`,
+/// else `requirements*.txt` in the root), followed through `-r other.txt`.
+enum LocalPackages {
+    static func directories(root: String, requirements: String?) -> [String] {
+        var files = requirements.map { [PathResolver.absolute($0, from: root)] } ?? []
+        if files.isEmpty {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+            files = entries.filter { $0.hasPrefix("requirements") && $0.hasSuffix(".txt") }.sorted().map { root + "/" + $0 }
+        }
+        var seen: Set<String> = []
+        var directories: [String] = []
+        while let file = files.first {
+            files.removeFirst()
+            guard seen.insert(file).inserted, seen.count <= 20,
+                  case .success(let bytes) = RegularFile.contents(of: file, limit: 1_048_576) else { continue }
+            let base = (file as NSString).deletingLastPathComponent
+            for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                switch entry(String(line)) {
+                case .include(let path): files.append(PathResolver.absolute(path, from: base))
+                case .directory(let path):
+                    let absolute = PathResolver.absolute(path, from: base)
+                    var isDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue {
+                        directories.append(absolute)
+                    }
+                case nil: break
+                }
+            }
+        }
+        return directories
+    }
+
+    enum Entry: Equatable {
+        case include(String)
+        case directory(String)
+    }
+
+    /// What one requirements line says about local files.
+    static func entry(_ line: String) -> Entry? {
+        var text = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        text = text.trimmingCharacters(in: .whitespaces)
+        for option in ["-r", "--requirement"] where text.hasPrefix(option + " ") || text.hasPrefix(option + "=") {
+            return .include(String(text.dropFirst(option.count + 1)).trimmingCharacters(in: .whitespaces))
+        }
+        for option in ["-e", "--editable"] where text.hasPrefix(option + " ") || text.hasPrefix(option + "=") {
+            text = String(text.dropFirst(option.count + 1)).trimmingCharacters(in: .whitespaces)
+        }
+        if let at = text.range(of: " @ ") { text = String(text[at.upperBound...]).trimmingCharacters(in: .whitespaces) }
+        if text.hasPrefix("file://") { text = String(text.dropFirst(7)) } else if text.hasPrefix("file:") { text = String(text.dropFirst(5)) }
+        text = String(text.prefix { $0 != "[" && $0 != ";" && $0 != " " })  // extras, markers
+        guard text.hasPrefix(".") || text.hasPrefix("/") else { return nil }
+        return .directory(text)
+    }
+
+    /// A distribution's import name as pip projects usually spell it: `my-lib` → `my_lib`.
+    static func moduleName(_ distribution: String) -> String {
+        distribution.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_")
     }
 }

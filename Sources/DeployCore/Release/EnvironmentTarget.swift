@@ -33,6 +33,8 @@ public struct EnvironmentTarget: Sendable {
     public static func open(_ effective: EffectiveConfig, environment: String, processEnvironment: [String: String],
                             grace: Double = 10) throws(Failure) -> EnvironmentTarget {
         let cache = FileStateStore(directory: stateDirectory(root: effective.root, processEnvironment: processEnvironment))
+        // State, logs and release copies go under .crank/; a failure to write there is reported by what writes them.
+        try? CrankDirectory.ensure(projectRoot: effective.root)
         let secrets = SecretStore.load(root: effective.root, environment: environment, processEnvironment: processEnvironment)
         let spec = effective.config.environment(environment)
         let kind = spec?.target ?? .local

@@ -210,14 +210,18 @@ public struct ReleaseEngine: Sendable {
         for name in names {
             runtime.stop(name)
             let original = results.first { $0.name == name }
+            // Why this deploy's process failed; the pid of one that started is gone once it is stopped.
+            let why = original?.outcome == "failed" ? original?.detail : nil
             guard let previous, let old = previous.deployments.first(where: { $0.name == name }) else {
                 outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: original?.outcome == "failed" ? "failed, stopped" : "stopped",
-                                                 detail: original?.detail))
+                                                 detail: why))
                 continue
             }
             let directory = SourceSnapshot.directory(root: root, environment: environment, release: previous.id)
             let restored = await replace(old, release: previous.id, directory: directory)
-            let detail = [original?.detail, restored.failure.map { "restore failed: \($0.observed)" }].compactMap { $0 }.joined(separator: "; ")
+            // The restored process's pid (`pid N`), or why it could not be restored.
+            let now = restored.failure.map { "restore failed: \($0.observed)" } ?? restored.result.detail
+            let detail = [why, now].compactMap { $0 }.joined(separator: "; ")
             outcomes.append(DeploymentResult(name: name, action: "rollback", outcome: restored.failure == nil ? "restored \(previous.id)" : "restore failed",
                                              detail: detail.isEmpty ? nil : detail))
         }

@@ -70,8 +70,15 @@ public struct AuditEntry: Equatable, Sendable, Codable {
 
 /// Who and where, for release records, locks and the audit log.
 public enum Identity {
-    public static var user: String {
-        ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? String(getuid())
+    public static var user: String { user(environment: ProcessInfo.processInfo.environment) }
+
+    /// `$USER`, else the name of the effective user as `id -un` gives it (`$USER` is unset under
+    /// cron, systemd units and `env -i`), else `$LOGNAME`, else the numeric uid.
+    public static func user(environment: [String: String]) -> String {
+        if let name = environment["USER"], !name.isEmpty { return name }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name, name.pointee != 0 { return String(cString: name) }
+        if let name = environment["LOGNAME"], !name.isEmpty { return name }
+        return String(geteuid())
     }
 
     public static var host: String { ProcessInfo.processInfo.hostName }

@@ -54,6 +54,7 @@ public struct SecretFingerprint: Sendable {
         let path = root + "/" + keyFile
         if let problem = problem(root: root) { throw problem }
         if let data = FileManager.default.contents(atPath: path) { return SecretFingerprint(key: Array(data)) }
+        try? CrankDirectory.ensure(projectRoot: root)  // the key must never be committed (a failure shows in the write below)
         do {
             try AtomicFile.write(Data(newKey()), to: path, overwrite: false, permissions: 0o600)
         } catch .exists {
@@ -71,6 +72,7 @@ public struct SecretFingerprint: Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             do { try FileManager.default.removeItem(atPath: path) } catch { throw .cannotWrite(path, reason: error.localizedDescription) }
         }
+        try? CrankDirectory.ensure(projectRoot: root)
         try AtomicFile.write(Data(newKey()), to: path, overwrite: true, permissions: 0o600)
     }
 

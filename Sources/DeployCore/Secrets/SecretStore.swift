@@ -35,6 +35,8 @@ public struct SecretStore: Sendable {
         case .failure(let failure): issue = ConfigIssue(failure, file: relative, limit: maxFileSize, what: "secrets file")
         }
         for (key, value) in processEnvironment { values[key] = value }
+        // A secrets file written by hand before crank ever ran: keep it out of git from now on.
+        CrankDirectory.ensureIfPresent(projectRoot: root)
         return SecretStore(values: values, fileIssue: issue)
     }
 

@@ -20,4 +20,11 @@ public enum CrankDirectory {
             return  // written meanwhile by another crank
         }
     }
+
+    /// `ensure`, only when `.crank/` already exists (a secrets file written by hand, say).
+    public static func ensureIfPresent(projectRoot: String) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: projectRoot + "/" + name, isDirectory: &isDirectory), isDirectory.boolValue else { return }
+        try? ensure(projectRoot: projectRoot)
+    }
 }

@@ -49,7 +49,8 @@ public enum ProjectValidation {
         let (effective, loadIssues) = loader.load(environment: environment)
         guard let effective else { return loadIssues }
         let discovery = FlowDiscovery.discover(for: effective)
-        let discoveryIssues = discovery.diagnostics.map { diagnostic in
+        let relevant = discovery.diagnostics.filter { isRelevant($0, flows: discovery.flows, deployments: effective.config.deployments) }
+        let discoveryIssues = relevant.map { diagnostic in
             ConfigIssue(.flowFile, at: SourceLocation(file: diagnostic.file, line: diagnostic.line ?? 1, column: 1), path: "",
                         message: "\(diagnostic.message) [\(diagnostic.code.rawValue)]", hint: diagnostic.hint,
                         severity: diagnostic.severity == .error ? .error : .warning)
@@ -57,6 +58,24 @@ public enum ProjectValidation {
         let secrets = environment.map { SecretStore.load(root: loader.root, environment: $0, processEnvironment: loader.processEnvironment) }
             ?? SecretStore(values: loader.processEnvironment)
         let validator = ProjectValidator(effective: effective, flows: discovery.flows, secrets: secrets)
-        return loadIssues + discoveryIssues + (secrets.fileIssue.map { [$0] } ?? []) + validator.validate()
+        let issues = loadIssues + discoveryIssues + (secrets.fileIssue.map { [$0] } ?? []) + validator.validate()
+        if issues.contains(where: { $0.code == .missingSecret }) {
+            // The hint offers .crank/secrets/<env>.env as git-ignored: make it so before the user writes it.
+            try? CrankDirectory.ensure(projectRoot: loader.root)
+        }
+        return issues
+    }
+
+    /// A duplicate flow name matters only for a flow a deployment references by entrypoint
+    /// (its Prefect flow name collides with the other's); one referenced by the shared name is an
+    /// `ambiguous-flow` error instead, and duplicates no deployment uses are not the project's concern.
+    static func isRelevant(_ diagnostic: Diagnostic, flows: [Flow], deployments: [DeploymentSpec]) -> Bool {
+        guard diagnostic.code == .duplicateName else { return true }
+        guard let flow = flows.first(where: { $0.file == diagnostic.file && $0.line == diagnostic.line }) else { return true }
+        let shared = flows.filter { $0.name == flow.name }.map(\.entrypoint)
+        return deployments.contains { deployment in
+            guard let reference = deployment.flow, reference.contains(":") else { return false }
+            return shared.contains(reference)
+        }
     }
 }

@@ -70,7 +70,15 @@ public struct ProjectValidator {
     }
 
     func flowChecks(_ deployment: DeploymentSpec, reference: String, path: String) -> [ConfigIssue] {
-        guard let flow = FlowReference.resolve(reference, in: flows) else {
+        let flow: Flow
+        switch FlowReference.match(reference, in: flows) {
+        case .found(let found):
+            flow = found
+        case .ambiguous(let candidates):
+            return [ConfigIssue(.ambiguousFlow, at: effective.location(path + ".flow"), path: path + ".flow",
+                                message: "flow '\(reference)' is ambiguous: \(candidates.count) discovered flows match it: \(FlowReference.listing(candidates))",
+                                hint: FlowReference.pickHint(candidates))]
+        case .missing:
             let candidates = reference.contains(":") ? flows.map(\.entrypoint) : flows.map(\.name)
             let suggestion = Suggestion.closest(to: reference, in: candidates).map { "did you mean '\($0)'? " } ?? ""
             return [ConfigIssue(.unknownFlow, at: effective.location(path + ".flow"), path: path + ".flow",

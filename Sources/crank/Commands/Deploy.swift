@@ -17,12 +17,13 @@ extension Crank {
         @Flag(help: "Python (process) deployments only.") var python = false
         @Flag(help: "Container deployments only.") var containers = false
         @Flag(help: "Both kinds (the default).") var all = false
-        @Option(parsing: .upToNextOption, help: "Deploy only these deployments.") var only: [String] = []
-        @Option(help: "Deployments applied at once.") var jobs = 4
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Deploy only these deployments.", valueName: "name"),
+                completion: .custom(ShellCompletion.deployments)) var only: [String] = []
+        @Option(help: ArgumentHelp("Deployments applied at once.", valueName: "n")) var jobs = 4
         @Flag(help: "Print the plan; change nothing.") var dryRun = false
         @Option(help: ArgumentHelp("Wait this long for the lock (e.g. 30s, 5m).", valueName: "duration")) var lockWait = "0s"
         @Flag(help: "Leave a failed deployment as it is instead of restoring the previous release.") var noRollback = false
-        @Option(help: "Why (recorded with the release and in the audit log).") var reason: String?
+        @Option(help: ArgumentHelp("Why (recorded with the release and in the audit log).", valueName: "text")) var reason: String?
         @Flag(help: "Prefect: create missing work pools (process, or docker for container deployments).") var createPools = false
         @Flag(help: "Prefect: delete crank's deployments of the environment that are no longer in config.") var prune = false
 

@@ -14,7 +14,8 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "Files or directories to scan (relative to the current directory, or to DIR with -C DIR).", completion: .file())
+        @Argument(help: ArgumentHelp("Files or directories to scan (relative to the current directory, or to DIR with -C DIR).", valueName: "path"),
+                  completion: .file())
         var paths: [String] = []
 
         @Option(name: .customLong("exclude"), help: ArgumentHelp(

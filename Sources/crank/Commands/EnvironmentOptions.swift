@@ -5,7 +5,8 @@ import Foundation
 /// `--env` plus loading that environment's effective config, shared by the commands
 /// that need one. A config with errors stops the command with every issue printed.
 struct EnvironmentOptions: ParsableArguments {
-    @Option(name: .long, help: "The environment (its overlay deployment/environments/<env>.yaml is merged in).")
+    @Option(name: .long, help: ArgumentHelp("The environment (its overlay deployment/environments/<env>.yaml is merged in).", valueName: "env"),
+            completion: .custom(ShellCompletion.environments))
     var env: String
 
     func loadEffective(global: GlobalOptions, terminal: Terminal) throws -> EffectiveConfig {

@@ -15,7 +15,8 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Argument(help: "The deployment whose code and environment to use (default: the only one).") var deployment: String?
+        @Argument(help: ArgumentHelp("The deployment whose code and environment to use (default: the only one).", valueName: "name"),
+                  completion: .custom(ShellCompletion.deployments)) var deployment: String?
         @Option(help: ArgumentHelp("The host to run on (environments with hosts).", valueName: "name")) var host: String?
         @Argument(parsing: .postTerminator, help: "The command, after `--`.") var command: [String] = []
 

@@ -15,7 +15,7 @@ extension Crank {
             valueName: "prefect.yaml"), completion: .file(extensions: ["yaml", "yml"]))
         var sources: [String] = []
 
-        @Option(help: "The project name (default: the prefect.yaml's name, else the directory's).")
+        @Option(help: ArgumentHelp("The project name (default: the prefect.yaml's name, else the directory's).", valueName: "name"))
         var project: String?
 
         func validate() throws {

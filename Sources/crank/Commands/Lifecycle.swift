@@ -4,9 +4,12 @@ import Foundation
 
 /// `--all` or NAME…, shared by start, stop and restart.
 struct SelectionOptions: ParsableArguments {
-    @Argument(help: "Deployments to act on.") var names: [String] = []
+    @Argument(help: ArgumentHelp("Deployments to act on.", valueName: "name"), completion: .custom(ShellCompletion.deployments)) var names: [String] = []
     @Flag(help: "Every deployment of the live release.") var all = false
-    @Option(help: ArgumentHelp("Seconds to wait for a process to stop before SIGKILL.", valueName: "duration")) var timeout = "10s"
+    @Option(help: ArgumentHelp("""
+        How long a stopping process gets between SIGTERM and SIGKILL (e.g. 10s, 1m): restart stops the running one; \
+        start stops only a new process that fails its health check.
+        """, valueName: "duration")) var timeout = "10s"
     @Option(help: ArgumentHelp("Wait this long for the environment's lock (e.g. 30s, 5m).", valueName: "duration")) var lockWait = "0s"
 
     func validate() throws {
@@ -18,7 +21,9 @@ struct SelectionOptions: ParsableArguments {
 
 extension Crank {
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start deployments of the live release (health-gated).")
+        static let configuration = CommandConfiguration(
+            abstract: "Start deployments of the live release (health-gated).",
+            discussion: "A deployment already running is left alone. --timeout applies only to a started process that fails its health check.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
         @OptionGroup var selection: SelectionOptions
@@ -34,7 +39,9 @@ extension Crank {
     }
 
     struct Restart: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Restart deployments of the live release (health-gated).")
+        static let configuration = CommandConfiguration(
+            abstract: "Restart deployments of the live release (health-gated).",
+            discussion: "Each process gets --timeout between SIGTERM and SIGKILL to stop before its replacement starts.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
         @OptionGroup var selection: SelectionOptions

@@ -30,7 +30,7 @@ extension Crank {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
         @Flag(help: "Release a lock this process does not hold.") var force = false
-        @Option(help: "Why (required with --force; recorded in the audit log).") var reason: String?
+        @Option(help: ArgumentHelp("Why (required with --force; recorded in the audit log).", valueName: "text")) var reason: String?
 
         func validate() throws {
             if force && (reason ?? "").isEmpty { throw ValidationError("--force needs --reason") }

@@ -15,7 +15,8 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Argument(help: "Deployments of the live release (default: all).") var names: [String] = []
+        @Argument(help: ArgumentHelp("Deployments of the live release (default: all).", valueName: "name"),
+                  completion: .custom(ShellCompletion.deployments)) var names: [String] = []
         @Flag(name: [.customShort("f"), .long], help: "Keep printing new lines until Ctrl-C or until the deployments stop.") var follow = false
         @Option(help: ArgumentHelp("Only lines since then: a duration back from now (10m, 1h) or an RFC 3339 time.", valueName: "time")) var since: String?
         @Option(help: ArgumentHelp("The last N lines of each deployment, or `all`.", valueName: "N")) var tail = "100"

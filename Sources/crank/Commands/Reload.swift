@@ -16,10 +16,11 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Argument(help: "Deployments to reload (default: every service and worker of the live release).") var names: [String] = []
+        @Argument(help: ArgumentHelp("Deployments to reload (default: every service and worker of the live release).", valueName: "name"),
+                  completion: .custom(ShellCompletion.deployments)) var names: [String] = []
         @Flag(help: "List the instances and how each would be told; change nothing.") var dryRun = false
         @Flag(help: "Leave instances that applied the new config as they are when another did not.") var noRollback = false
-        @Option(help: "Why (recorded with the release and in the audit log).") var reason: String?
+        @Option(help: ArgumentHelp("Why (recorded with the release and in the audit log).", valueName: "text")) var reason: String?
         @Option(help: ArgumentHelp("Wait this long for the lock (e.g. 30s, 5m).", valueName: "duration")) var lockWait = "0s"
 
         func validate() throws {

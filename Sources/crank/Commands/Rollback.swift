@@ -9,7 +9,7 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Option(name: .customLong("to"), help: "The release to restore (e.g. r3).") var release: String?
+        @Option(name: .customLong("to"), help: ArgumentHelp("The release to restore (e.g. r3).", valueName: "release")) var release: String?
         @Option(help: ArgumentHelp("Wait this long for the lock.", valueName: "duration")) var lockWait = "0s"
 
         func run() async throws {
@@ -36,7 +36,7 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Option(help: "Show at most this many.") var limit = 20
+        @Option(help: ArgumentHelp("Show at most this many.", valueName: "n")) var limit = 20
 
         func run() async throws {
             let terminal = Terminal()

@@ -14,7 +14,7 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Argument(help: "Deployments to run.") var names: [String] = []
+        @Argument(help: ArgumentHelp("Deployments to run.", valueName: "name"), completion: .custom(ShellCompletion.deployments)) var names: [String] = []
         @Flag(help: "Every deployment of the live release.") var all = false
         @Option(help: ArgumentHelp("Flow parameters as a JSON object (overrides smoke: parameters).", valueName: "json")) var parameters: String?
         @Option(help: ArgumentHelp("How long to wait for each run (e.g. 90s, 10m).", valueName: "duration")) var timeout: String?

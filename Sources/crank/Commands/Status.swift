@@ -47,7 +47,7 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Option(help: "Write a JUnit XML report here.", completion: .file()) var junit: String?
+        @Option(help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"), completion: .file()) var junit: String?
 
         func run() async throws {
             let terminal = Terminal()

@@ -14,10 +14,11 @@ extension Crank {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: "Environment to check (default: all).")
+        @Option(name: .long, help: ArgumentHelp("Environment to check (default: all).", valueName: "env"),
+                completion: .custom(ShellCompletion.environments))
         var env: String?
 
-        @Option(help: "Output format for issues: text, or github (workflow commands: ::error file=…,line=…::…).")
+        @Option(help: ArgumentHelp("Output format for issues: text, or github (workflow commands: ::error file=…,line=…::…).", valueName: "text|github"))
         var format: Format = .text
 
         @Flag(help: "Report a secret without a value on this machine as an error (default: a warning; build, plan and deploy always need the values).")

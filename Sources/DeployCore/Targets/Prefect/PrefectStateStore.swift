@@ -41,7 +41,15 @@ public struct PrefectStateStore: StateStore {
 
     public func history(environment: String) async throws -> (releases: [ReleaseRecord], live: ReleaseRecord?) {
         async let pointer = client.variable(named: prefix(environment) + "-live")
-        let releases = try await releases(environment: environment)
+        let releases: [ReleaseRecord]
+        do {
+            releases = try await self.releases(environment: environment)
+        } catch {
+            // Let the other request finish instead of cancelling it: cancelling an in-flight
+            // URLSession task while it fails deadlocks FoundationNetworking (crank hung for good).
+            _ = try? await pointer
+            throw error
+        }
         guard case .string(let id)? = try await pointer else {
             try? cache.setLive(environment: environment, id: nil)
             return (releases, nil)
