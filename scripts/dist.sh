@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make dist`: a release tarball that needs no Swift toolchain —
+#   dist/crank-<version>-linux-<arch>.tar.gz
+#     bin/crank                                   release build, Swift runtime and Foundation linked in
+#                                                 statically (--static-swift-stdlib), stripped
+#     share/crank/…                               what crank ships (dependency hints, checklist and
+#                                                 Containerfile templates, containers.conf); found
+#                                                 by the binary from ../share/crank
+#     share/man/man1/crank.1 (+ crank-<cmd>.1)    man pages made from the help (ArgumentParser's
+#                                                 generate-manual plugin)
+#     share/bash-completion/completions/crank, share/zsh/site-functions/_crank,
+#     share/fish/vendor_completions.d/crank.fish  completions (crank --generate-completion-script)
+#     README.md, LICENSE (when present)
+# scripts/check-dist.sh checks the result in a clean environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+
+started=$(date +%s)
+"$SWIFT" build -c release --static-swift-stdlib --product crank
+bin_dir=$("$SWIFT" build -c release --static-swift-stdlib --show-bin-path)
+binary="$bin_dir/crank"
+
+version=$("$binary" --version)
+arch=$(uname -m)
+name="crank-$version-linux-$arch"
+stage="dist/$name"
+rm -rf "$stage" "dist/$name.tar.gz"
+mkdir -p "$stage/bin" "$stage/share/crank" "$stage/share/man/man1" \
+  "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions" "$stage/share/fish/vendor_completions.d"
+
+strip -o "$stage/bin/crank" "$binary"
+chmod 755 "$stage/bin/crank"
+
+# What ShippedFiles finds from bin/crank: ../share/crank/<path under deployment/>.
+(cd deployment && find . -type f ! -name '*.local.*' -print0 | while IFS= read -r -d '' file; do
+  mkdir -p "../$stage/share/crank/$(dirname "$file")"
+  cp "$file" "../$stage/share/crank/$file"
+done)
+
+"$stage/bin/crank" --generate-completion-script bash > "$stage/share/bash-completion/completions/crank"
+"$stage/bin/crank" --generate-completion-script zsh > "$stage/share/zsh/site-functions/_crank"
+"$stage/bin/crank" --generate-completion-script fish > "$stage/share/fish/vendor_completions.d/crank.fish"
+
+# Man pages from the help: swift-argument-parser's own generate-manual plugin (no new dependency;
+# it builds crank and its generate-manual tool in debug, then reads `crank --experimental-dump-help`).
+manual=$(mktemp -d)
+trap 'rm -rf "$manual"' EXIT
+"$SWIFT" package --allow-writing-to-directory "$manual" generate-manual --multi-page --output-directory "$manual" \
+  --authors "the crank authors" --section 1 >/dev/null
+find "$manual" -name '*.1' -exec cp {} "$stage/share/man/man1/" \;
+test -s "$stage/share/man/man1/crank.1"
+
+for doc in README.md LICENSE LICENSE.md LICENSE.txt; do
+  [ -f "$doc" ] && cp "$doc" "$stage/"
+done
+
+tar -C dist -czf "dist/$name.tar.gz" "$name"
+rm -rf "$stage"
+size=$(du -h "dist/$name.tar.gz" | cut -f1)
+echo "dist/$name.tar.gz ($size, $(( $(date +%s) - started )) s)"
