@@ -42,14 +42,14 @@ done)
 "$stage/bin/crank" --generate-completion-script zsh > "$stage/share/zsh/site-functions/_crank"
 "$stage/bin/crank" --generate-completion-script fish > "$stage/share/fish/vendor_completions.d/crank.fish"
 
-# Man pages from the help: swift-argument-parser's own generate-manual plugin (no new dependency;
-# it builds crank and its generate-manual tool in debug, then reads `crank --experimental-dump-help`).
-manual=$(mktemp -d)
-trap 'rm -rf "$manual"' EXIT
-"$SWIFT" package --allow-writing-to-directory "$manual" generate-manual --multi-page --output-directory "$manual" \
-  --authors "the crank authors" --section 1 >/dev/null
-find "$manual" -name '*.1' -exec cp {} "$stage/share/man/man1/" \;
-test -s "$stage/share/man/man1/crank.1"
+# Man pages from the help: swift-argument-parser's own generate-manual plugin (no new dependency,
+# works offline). It builds the package's products in release mode — the objects above are reused,
+# only relinked — and reads `crank --experimental-dump-help`; its output goes to its work directory.
+manual=.build/plugins/GenerateManual/outputs/crank
+rm -rf "$manual"
+"$SWIFT" package generate-manual --multi-page --authors "the crank authors" >/dev/null
+test -s "$manual/crank.1" || { echo "error: generate-manual wrote no $manual/crank.1" >&2; exit 1; }
+cp "$manual"/*.1 "$stage/share/man/man1/"
 
 for doc in README.md LICENSE LICENSE.md LICENSE.txt; do
   [ -f "$doc" ] && cp "$doc" "$stage/"

@@ -37,7 +37,7 @@ struct FormatOptionTests {
         let markdown = ReleaseSummary.summary(outcome, target: .local, title: "crank deploy --env dev").markdown()
         #expect(markdown.contains("FAILED — release r2 of dev failed: api http check observed HTTP 503, wanted HTTP 200 within 5 s; the previous release was restored"))
         #expect(markdown.contains("| DEPLOYMENT | TARGET | RELEASE | ACTION | OUTCOME | DETAIL |"))
-        #expect(markdown.contains("| api | local | r2 | rollback | restored r1 |  |"))
+        #expect(markdown.contains("| api | local | r1 | rollback | restored r1 |  |"))
         var live = outcome
         live.status = "live"
         live.failure = nil

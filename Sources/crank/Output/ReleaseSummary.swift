@@ -14,14 +14,15 @@ enum ReleaseSummary {
     }
 
     /// The verdict, then DEPLOYMENT, TARGET, RELEASE, ACTION, OUTCOME, DETAIL per deployment
-    /// (`name@host` rows show the host in TARGET).
+    /// (`name@host` rows show the host in TARGET; a rollback row the release it restored).
     static func summary(_ outcome: ReleaseOutcome, target: TargetKind, title: String) -> StepSummary {
         var summary = StepSummary(title)
         summary.paragraph(verdict(outcome))
         summary.table(["DEPLOYMENT", "TARGET", "RELEASE", "ACTION", "OUTCOME", "DETAIL"], outcome.deployments.map { result in
             let parts = result.name.split(separator: "@", maxSplits: 1).map(String.init)
             let place = parts.count == 2 ? "\(target.rawValue) on \(parts[1])" : target.rawValue
-            return [parts.first ?? result.name, place, outcome.release ?? "-", result.action, result.outcome, result.detail ?? ""]
+            let restored = result.action == "rollback" && result.outcome.hasPrefix("restored ") ? String(result.outcome.dropFirst("restored ".count)) : nil
+            return [parts.first ?? result.name, place, restored ?? outcome.release ?? "-", result.action, result.outcome, result.detail ?? ""]
         })
         return summary
     }
