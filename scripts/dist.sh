@@ -2,7 +2,8 @@
 # `make dist`: a release tarball that needs no Swift toolchain —
 #   dist/crank-<version>-linux-<arch>.tar.gz
 #     bin/crank                                   release build, Swift runtime and Foundation linked in
-#                                                 statically (--static-swift-stdlib), stripped
+#                                                 statically (--static-swift-stdlib), stripped; needs
+#                                                 glibc, libstdc++ and libcurl4 on the machine
 #     share/crank/…                               what crank ships (dependency hints, checklist and
 #                                                 Containerfile templates, containers.conf); found
 #                                                 by the binary from ../share/crank
@@ -17,8 +18,17 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 
 started=$(date +%s)
-"$SWIFT" build -c release --static-swift-stdlib --product crank
-bin_dir=$("$SWIFT" build -c release --static-swift-stdlib --show-bin-path)
+# The static FoundationNetworking (URLSession, for the Prefect API) links `-lcurl`, which stays a
+# shared library (NEEDED libcurl.so.4: the machine needs the libcurl4 package). Without libcurl's
+# -dev package there is no libcurl.so to link against, so point the linker at the runtime library.
+curl_so=$(/sbin/ldconfig -p | sed -n 's/^[[:space:]]*libcurl\.so\.4 (.*) => //p' | head -1)
+[ -n "$curl_so" ] || { echo "error: libcurl.so.4 not found (apt-get install libcurl4)" >&2; exit 1; }
+link_dir=$(pwd)/.build/dist-link
+mkdir -p "$link_dir"
+ln -sf "$curl_so" "$link_dir/libcurl.so"
+flags=(-c release --static-swift-stdlib -Xlinker -L"$link_dir")
+"$SWIFT" build "${flags[@]}" --product crank
+bin_dir=$("$SWIFT" build "${flags[@]}" --show-bin-path)
 binary="$bin_dir/crank"
 
 version=$("$binary" --version)
@@ -43,11 +53,12 @@ done)
 "$stage/bin/crank" --generate-completion-script fish > "$stage/share/fish/vendor_completions.d/crank.fish"
 
 # Man pages from the help: swift-argument-parser's own generate-manual plugin (no new dependency,
-# works offline). It builds the package's products in release mode — the objects above are reused,
-# only relinked — and reads `crank --experimental-dump-help`; its output goes to its work directory.
+# works offline). It builds the package's products (in debug: the help is the same, and a debug
+# build is cheaper than its release build, which would not reuse the static one above) and reads
+# `crank --experimental-dump-help`; its output goes to its work directory.
 manual=.build/plugins/GenerateManual/outputs/crank
 rm -rf "$manual"
-"$SWIFT" package generate-manual --multi-page --authors "the crank authors" >/dev/null
+"$SWIFT" package generate-manual --configuration debug --multi-page --authors "the crank authors" >/dev/null
 test -s "$manual/crank.1" || { echo "error: generate-manual wrote no $manual/crank.1" >&2; exit 1; }
 cp "$manual"/*.1 "$stage/share/man/man1/"
 
