@@ -23,10 +23,12 @@ started=$(date +%s)
 # -dev package there is no libcurl.so to link against, so point the linker at the runtime library.
 curl_so=$(/sbin/ldconfig -p | sed -n 's/^[[:space:]]*libcurl\.so\.4 (.*) => //p' | head -1)
 [ -n "$curl_so" ] || { echo "error: libcurl.so.4 not found (apt-get install libcurl4)" >&2; exit 1; }
-link_dir=$(pwd)/.build/dist-link
+link_dir=$(pwd)/.build-dist/link
 mkdir -p "$link_dir"
 ln -sf "$curl_so" "$link_dir/libcurl.so"
-flags=(-c release --static-swift-stdlib -Xlinker -L"$link_dir")
+# Its own scratch path: SwiftPM reuses a cached build description of .build/release that another
+# release build (e.g. a plugin's) wrote without --static-swift-stdlib, and silently links dynamically.
+flags=(-c release --static-swift-stdlib -Xlinker -L"$link_dir" --scratch-path .build-dist)
 "$SWIFT" build "${flags[@]}" --product crank
 bin_dir=$("$SWIFT" build "${flags[@]}" --show-bin-path)
 binary="$bin_dir/crank"
