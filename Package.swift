@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "CrankTestSupport", dependencies: ["DeployCore", .product(name: "Yams", package: "Yams")], path: "Tests/Support"),
         .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "CrankTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "crankTests", dependencies: ["DeployCore", "CrankTestSupport"], exclude: ["Fixtures"]),
+        // The CLI's own renderers and parser, in process (`@testable import crank`).
+        .testTarget(name: "CrankCLITests", dependencies: ["crank", "CrankTestSupport", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -382,9 +382,19 @@ struct PrefectTargetTests {
                 #expect(smoke.status == 0, "\(smoke.stdout)\n\(smoke.stderr)\n\(worker.log)")
                 let runs = try #require(try JSONSerialization.jsonObject(with: Data(smoke.stdout.utf8)) as? [[String: Any]])
                 #expect(runs.map { $0["state"] as? String } == ["COMPLETED", "COMPLETED"])
-                let failed = try await project.crank(["smoke", "--env", "staging", "hello", "--parameters", #"{"name": "fail"}"#, "--timeout", "150s"])
+                // With the CI kit: --junit and --format github (annotation, job summary) on the same run.
+                let failed = try await project.crank(["smoke", "--env", "staging", "hello", "--parameters", #"{"name": "fail"}"#, "--timeout", "150s",
+                                                      "--junit", project.tree.path("smoke.xml"), "--format", "github"],
+                                                     ["GITHUB_STEP_SUMMARY": project.tree.path("summary.md")])
                 #expect(failed.status == 1)
                 #expect(failed.stdout.contains("FAILED") && failed.stdout.contains("asked to fail"), "\(failed.stdout)")
+                #expect(failed.stdout.contains("\n::error title=crank smoke --env staging::hello: flow run "), "\(failed.stdout)")
+                let junit = try String(contentsOfFile: project.tree.path("smoke.xml"), encoding: .utf8)
+                #expect(junit.contains("<testsuite name=\"crank smoke staging\" tests=\"1\" failures=\"1\""), "\(junit)")
+                #expect(junit.contains("<testcase classname=\"crank.smoke.staging\" name=\"hello\"") && junit.contains("FAILED"), "\(junit)")
+                let summary = try String(contentsOfFile: project.tree.path("summary.md"), encoding: .utf8)
+                #expect(summary.hasPrefix("### crank smoke --env staging\n\nFAILED — 1 of 1 flow run(s) did not complete"), "\(summary)")
+                for text in [failed.stdout, failed.stderr, junit, summary] { #expect(!text.contains(project.token)) }
             }
         }
     }

@@ -26,19 +26,22 @@ extension Crank {
         @Option(help: ArgumentHelp("Why (recorded with the release and in the audit log).", valueName: "text")) var reason: String?
         @Flag(help: "Prefect: create missing work pools (process, or docker for container deployments).") var createPools = false
         @Flag(help: "Prefect: delete crank's deployments of the environment that are no longer in config.") var prune = false
+        @OptionGroup var output: FormatOptions
 
         func validate() throws {
+            try output.check(json: global.json)
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
             guard Duration.seconds(lockWait) != nil else { throw ValidationError("--lock-wait: use a duration such as 30s, 5m or 1h") }
         }
 
         func run() async throws {
-            let terminal = Terminal()
+            var terminal = Terminal()
+            if output.github { terminal.annotationTitle = "crank deploy --env \(environment.env)" }
             try environment.requireValid(global: global, terminal: terminal, outcome: "deployed")
             var session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             let env = environment.env
             if !global.json {
-                session.engine.progress = { result in
+                session.engine.progress = { [terminal] result in
                     terminal.note("  \(result.name): \(result.outcome)\(result.detail.map { " (\($0))" } ?? "")")
                 }
             }
@@ -50,6 +53,8 @@ extension Crank {
                 terminal.error(error.message, hint: error.hint)
                 throw ExitCode(1)
             }
+            terminal.annotationRedactor = inputs.redactor
+            let github = output.github ? GitHubOutput(terminal: terminal, redactor: inputs.redactor) : nil
             if dryRun {
                 var diff: PlanDiff
                 do {
@@ -60,6 +65,7 @@ extension Crank {
                     terminal.print(PlanRendering.steps(plan, dryRun: true))
                     terminal.print(PlanRendering.diff(diff))
                 }
+                github?.summarize(PlanRendering.summary(diff, title: "crank deploy --env \(env) --dry-run"))
                 return
             }
             var options = DeployOptions()
@@ -83,6 +89,11 @@ extension Crank {
                 }
             }
             ReleaseRendering.render(outcome, json: global.json, target: session.target, containerLogs: session.containerLogs(release: outcome.release), on: terminal)
+            if let github {
+                let title = "crank deploy --env \(env)"
+                github.annotate(ReleaseSummary.annotations(outcome, title: title))
+                github.summarize(ReleaseSummary.summary(outcome, target: session.target, title: title))
+            }
             if outcome.status == "failed" { throw ExitCode(1) }
         }
     }

@@ -19,8 +19,13 @@ extension Crank {
 
         @Flag(help: "Fix the state problems that can be fixed (takes the environment's lock), printing what was done.") var repair = false
 
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws { try output.check(json: global.json) }
+
         func run() async throws {
-            let terminal = Terminal()
+            var terminal = Terminal()
+            if output.github { terminal.annotationTitle = "crank doctor --env \(environment.env)" }
             let effective = try environment.loadEffective(global: global, terminal: terminal)
             let hints = InstallHints.load(projectRoot: effective.root, shippedFile: ShippedFiles.locate(InstallHints.fileName))
             let doctor = DependencyDoctor(effective: effective, flows: FlowDiscovery.discover(for: effective).flows, hints: hints,
@@ -33,6 +38,10 @@ extension Crank {
             } else {
                 DoctorRendering.render(report, on: terminal)
                 DoctorState.render(state, environment: environment.env, on: terminal)
+            }
+            if output.github {
+                GitHubOutput(terminal: terminal, redactor: GitHubOutput.redactor(for: effective, environment: environment.env))
+                    .summarize(DoctorRendering.summary(report, state: state))
             }
             if report.hasMissing || !state.problems.isEmpty { throw ExitCode(1) }
         }
@@ -62,8 +71,26 @@ enum DoctorRendering {
             terminal.warning("\(check.kind.rawValue) \(check.name) is missing; \(check.requiredBy.joined(separator: ", ")) runs without it (optional_executables)",
                              hint: check.hint?.summary)
         }
+        terminal.note(verdict(report))
+    }
+
+    static func verdict(_ report: DoctorReport) -> String {
         let missing = report.checks.filter { $0.status == .missing }.count
-        terminal.note(missing == 0 ? "all \(report.checks.count) dependencies found for \(report.environment)"
-                                   : "\(missing) of \(report.checks.count) dependencies missing for \(report.environment)")
+        return missing == 0 ? "all \(report.checks.count) dependencies found for \(report.environment)"
+                            : "\(missing) of \(report.checks.count) dependencies missing for \(report.environment)"
+    }
+
+    /// The job summary: the verdict, then every check with the install hint of a missing one.
+    static func summary(_ report: DoctorReport, state: DoctorState.Result) -> StepSummary {
+        var summary = StepSummary("crank doctor --env \(report.environment)")
+        summary.paragraph(verdict(report))
+        summary.table(["STATUS", "KIND", "NAME", "REQUIRED BY", "DETAIL / INSTALL"], report.checks.map { check in
+            [label(check.status), check.kind.rawValue, check.name,
+             check.requiredBy.isEmpty ? "(\(report.target.rawValue) target)" : check.requiredBy.joined(separator: ", "),
+             check.status != .ok ? check.hint?.summary ?? check.detail ?? "" : check.detail ?? ""]
+        })
+        summary.paragraph(state.problems.isEmpty ? "state: no problems" : "state: \(state.problems.count) problem(s)")
+        summary.table(["STATE PROBLEM", "FIX"], state.problems.map { [$0.message, $0.fix] })
+        return summary
     }
 }

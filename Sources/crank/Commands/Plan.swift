@@ -12,9 +12,13 @@ extension Crank {
         @OptionGroup var environment: EnvironmentOptions
 
         @Flag(help: "Exit 2 when the plan has changes (like terraform plan).") var detailedExitcode = false
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws { try output.check(json: global.json) }
 
         func run() async throws {
-            let terminal = Terminal()
+            var terminal = Terminal()
+            if output.github { terminal.annotationTitle = "crank plan --env \(environment.env)" }
             try environment.requireValid(global: global, terminal: terminal, outcome: "planned")
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             let pipeline = BuildPipeline(effective: session.effective, runner: ProcessCommandRunner(), processEnvironment: ProcessInfo.processInfo.environment)
@@ -31,6 +35,10 @@ extension Crank {
                 try terminal.printJSON(diff)
             } else {
                 terminal.print(PlanRendering.diff(diff))
+            }
+            if output.github {
+                GitHubOutput(terminal: terminal, redactor: GitHubOutput.redactor(for: session.effective, environment: environment.env))
+                    .summarize(PlanRendering.summary(diff, title: "crank plan --env \(environment.env)"))
             }
             if detailedExitcode && diff.hasChanges { throw ExitCode(2) }
         }

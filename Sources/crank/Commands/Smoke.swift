@@ -18,8 +18,11 @@ extension Crank {
         @Flag(help: "Every deployment of the live release.") var all = false
         @Option(help: ArgumentHelp("Flow parameters as a JSON object (overrides smoke: parameters).", valueName: "json")) var parameters: String?
         @Option(help: ArgumentHelp("How long to wait for each run (e.g. 90s, 10m).", valueName: "duration")) var timeout: String?
+        @OptionGroup var report: JUnitOption
+        @OptionGroup var output: FormatOptions
 
         func validate() throws {
+            try output.check(json: global.json)
             guard all != !names.isEmpty else { throw ValidationError("name deployments or pass --all (not both)") }
             if let timeout, Duration.seconds(timeout) == nil { throw ValidationError("--timeout: use a duration such as 90s or 10m") }
             if let parameters, case .object? = try? JSONDecoder().decode(JSONValue.self, from: Data(parameters.utf8)) {} else if parameters != nil {
@@ -28,7 +31,9 @@ extension Crank {
         }
 
         func run() async throws {
-            let terminal = Terminal()
+            var terminal = Terminal()
+            let title = "crank smoke --env \(environment.env)"
+            if output.github { terminal.annotationTitle = title }
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal)
             guard let engine = session.engine as? PrefectReleaseEngine else {
                 terminal.error("`crank smoke` runs Prefect flow deployments; \(environment.env) is a \(session.target.rawValue) environment",
@@ -54,12 +59,19 @@ extension Crank {
             }
             await session.audit(command: "smoke", arguments: Array(CommandLine.arguments.dropFirst()),
                                 outcome: runs.allSatisfy(\.passed) ? "passed" : "failed", release: nil)
+            let redactor = GitHubOutput.redactor(for: session.effective, environment: environment.env)
+            try report.write(SmokeRendering.junit(runs, environment: environment.env), global: global, redactor: redactor, terminal: terminal)
             if global.json {
                 try terminal.printJSON(runs)
             } else {
                 terminal.print(TextTable.render([["DEPLOYMENT", "FLOW RUN", "STATE", "SECONDS", "MESSAGE"]] + runs.map {
                     [$0.deployment, $0.flowRunID ?? "-", $0.state, String(format: "%.1f", $0.seconds), $0.message ?? ""]
                 }))
+            }
+            if output.github {
+                let github = GitHubOutput(terminal: terminal, redactor: redactor)
+                github.annotate(SmokeRendering.annotations(runs, title: title))
+                github.summarize(SmokeRendering.summary(runs, title: title))
             }
             if !runs.allSatisfy(\.passed) { throw ExitCode(1) }
         }

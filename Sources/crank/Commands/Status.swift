@@ -43,41 +43,57 @@ extension Crank {
     struct Health: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the live release's health checks now.",
-            discussion: "Exit 1 when any fails. --junit writes a JUnit XML report for CI.")
+            discussion: "Exit 1 when any fails. --junit writes a JUnit XML report for CI; --format github annotates each failing check.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var environment: EnvironmentOptions
-        @Option(help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"), completion: .file()) var junit: String?
+        @OptionGroup var report: JUnitOption
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws { try output.check(json: global.json) }
 
         func run() async throws {
-            let terminal = Terminal()
+            var terminal = Terminal()
+            let title = "crank health --env \(environment.env)"
+            if output.github { terminal.annotationTitle = title }
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let status: EnvironmentStatus
             do { status = try await session.engine.status() } catch { throw session.fail(error) }
             let checked = status.deployments
-            if let junit {
-                let cases = checked.map { deployment -> String in
-                    let name = deployment.name.replacingOccurrences(of: "\"", with: "&quot;")
-                    let problem = deployment.drift ?? (deployment.health?.hasPrefix("failing") == true ? deployment.health : nil)
-                    let failure = problem.map { "<failure message=\"\($0.replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;"))\"/>" } ?? ""
-                    return "    <testcase classname=\"crank.\(environment.env)\" name=\"\(name)\">\(failure)</testcase>"
-                }
-                let failures = checked.filter { $0.drift != nil || $0.health?.hasPrefix("failing") == true }.count
-                let xml = """
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <testsuite name="crank health \(environment.env)" tests="\(checked.count)" failures="\(failures)">
-                    \(cases.joined(separator: "\n"))
-                    </testsuite>
-
-                    """
-                try AtomicFile.write(Data(xml.utf8), to: PathResolver.absolute(junit, from: global.currentDirectory))
-            }
+            let redactor = GitHubOutput.redactor(for: session.effective, environment: environment.env)
+            try report.write(JUnitReport(name: "crank health \(environment.env)", cases: checked.map {
+                JUnitReport.TestCase(className: "crank.health.\(environment.env)", name: Self.label($0), failure: Self.problem($0))
+            }), global: global, redactor: redactor, terminal: terminal)
             if global.json { try terminal.printJSON(status) } else {
                 terminal.print(TextTable.render([["DEPLOYMENT", "STATE", "HEALTH"]] + checked.map {
-                    [$0.name + ($0.host.map { "@\($0)" } ?? ""), $0.state, $0.health ?? ($0.state == "running" ? "no check" : "-")]
+                    [Self.label($0), $0.state, $0.health ?? ($0.state == "running" ? "no check" : "-")]
                 }))
             }
-            if checked.contains(where: { $0.drift != nil || $0.health?.hasPrefix("failing") == true }) { throw ExitCode(1) }
+            if output.github {
+                let github = GitHubOutput(terminal: terminal, redactor: redactor)
+                github.annotate(checked.compactMap { deployment in
+                    Self.problem(deployment).map { GitHubAnnotation(.error, "\(Self.label(deployment)): \($0)", title: title) }
+                })
+                var summary = StepSummary(title)
+                let failing = checked.filter { Self.problem($0) != nil }.count
+                summary.paragraph(failing == 0 ? "\(checked.count) deployment(s) healthy (live release \(status.live ?? "none"))"
+                                               : "FAILING — \(failing) of \(checked.count) deployment(s) (live release \(status.live ?? "none"))")
+                summary.table(["DEPLOYMENT", "STATE", "HEALTH", "PROBLEM"], checked.map {
+                    [Self.label($0), $0.state, $0.health ?? "-", Self.problem($0) ?? ""]
+                })
+                github.summarize(summary)
+            }
+            if checked.contains(where: { Self.problem($0) != nil }) { throw ExitCode(1) }
+        }
+
+        /// `name`, or `name@host` on an environment with hosts.
+        static func label(_ deployment: DeploymentStatus) -> String {
+            deployment.name + (deployment.host.map { "@\($0)" } ?? "")
+        }
+
+        /// Drift, else a failing check; nil when the deployment is healthy.
+        static func problem(_ deployment: DeploymentStatus) -> String? {
+            deployment.drift ?? (deployment.health?.hasPrefix("failing") == true ? deployment.health : nil)
         }
     }
 }

@@ -20,10 +20,7 @@ enum PlanRendering {
                 lines.append("      \(field.field): \(ConfigValueText.render(field.from)) → \(ConfigValueText.render(field.to))")
             }
         }
-        let counts = [PlanDiff.Action.create, .update, .delete, .unchanged].map { action in
-            "\(diff.deployments.filter { $0.action == action }.count) \(action == .unchanged ? "unchanged" : "to \(action.rawValue)")"
-        }
-        lines.append(counts.joined(separator: ", "))
+        lines.append(counts(diff))
         if let rollout = diff.rollout, !rollout.batches.isEmpty {
             let pause = rollout.pause > 0 && rollout.batches.count > 1 ? ", \(DurationText.format(rollout.pause)) between batches" : ""
             lines.append("Rollout of the changed deployments' hosts (\(rollout.batches.count) batch\(rollout.batches.count == 1 ? "" : "es")\(pause)):")
@@ -42,5 +39,24 @@ enum PlanRendering {
             for step in steps { lines.append("  \(step.host)  \(step.purpose): \(step.command)") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "1 to create, 2 to update, 0 to delete, 3 unchanged"
+    static func counts(_ diff: PlanDiff) -> String {
+        [PlanDiff.Action.create, .update, .delete, .unchanged].map { action in
+            "\(diff.deployments.filter { $0.action == action }.count) \(action == .unchanged ? "unchanged" : "to \(action.rawValue)")"
+        }.joined(separator: ", ")
+    }
+
+    /// The job summary of `crank plan` (and `deploy --dry-run`): the counts and a row per
+    /// deployment with its changed fields.
+    static func summary(_ diff: PlanDiff, title: String) -> StepSummary {
+        var summary = StepSummary(title)
+        summary.paragraph("\(counts(diff)) (live release: \(diff.liveRelease ?? "none"); compared with \(diff.comparedWith))")
+        summary.table(["DEPLOYMENT", "ACTION", "KIND", "CHANGES"], diff.deployments.map { change in
+            [change.name, change.action.rawValue, "\(change.role), \(change.kind)",
+             change.changes.map { "\($0.field): \(ConfigValueText.render($0.from)) → \(ConfigValueText.render($0.to))" }.joined(separator: "\n")]
+        })
+        return summary
     }
 }

@@ -5,6 +5,12 @@ import Foundation
 /// `hint:`), colour only when stderr is a terminal and NO_COLOR is unset.
 struct Terminal {
     let colour: Bool
+    /// `--format github`: each error and warning is also a GitHub annotation (workflow command)
+    /// on stdout, with this title (e.g. "crank deploy").
+    var annotationTitle: String?
+    /// Applied to annotations (stderr texts are secret-free by construction; annotations also
+    /// reach the job's page, so they get the environment's redactor once it is known).
+    var annotationRedactor = Redactor.none
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         colour = isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
@@ -51,21 +57,27 @@ struct Terminal {
     func error(_ message: String, hint: String? = nil) {
         writeError(label("error:", code: "1;31") + " " + message)
         if let hint { writeError(label("hint:", code: "36") + " " + hint) }
+        annotate(.error, message, hint: hint)
     }
 
     func report(_ issues: [ConfigIssue]) {
         for issue in issues {
             let message = IssueRendering.line(issue)
-            switch issue.severity {
-            case .error: error(message, hint: issue.hint)
-            case .warning: warning(message, hint: issue.hint)
-            }
+            writeError(label(issue.severity == .error ? "error:" : "warning:", code: issue.severity == .error ? "1;31" : "33") + " " + message)
+            if let hint = issue.hint { writeError(label("hint:", code: "36") + " " + hint) }
+            if annotationTitle != nil { print(GitHubAnnotation(issue).command(redactor: annotationRedactor)) }
         }
     }
 
     func warning(_ message: String, hint: String? = nil) {
         writeError(label("warning:", code: "33") + " " + message)
         if let hint { writeError(label("hint:", code: "36") + " " + hint) }
+        annotate(.warning, message, hint: hint)
+    }
+
+    private func annotate(_ level: GitHubAnnotation.Level, _ message: String, hint: String?) {
+        guard let annotationTitle else { return }
+        print(GitHubAnnotation(level, message + (hint.map { " (hint: \($0))" } ?? ""), title: annotationTitle).command(redactor: annotationRedactor))
     }
 
     func report(_ diagnostics: [Diagnostic]) {
