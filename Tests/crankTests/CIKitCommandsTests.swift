@@ -45,6 +45,7 @@ struct CIKitCommandsTests {
     @Test("doctor --format github: each missing dependency is an error annotation with its install hint; the summary lists every check")
     func doctor() throws {
         let tree = try exampleCopy()
+        try requirePandocInDev(tree)
         let summary = try Self.summaryFile(tree)
         let output = try ProcessRunner.crank(["doctor", "--env", "dev", "--format", "github", "-C", tree.root],
                                              environment: ["PATH": "/usr/bin:/bin", "GITHUB_STEP_SUMMARY": summary])

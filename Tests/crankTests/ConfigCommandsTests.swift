@@ -12,6 +12,15 @@ func exampleCopy() throws -> TemporaryTree {
     return tree
 }
 
+/// The example's dev overlay lists pandoc under `requires.optional_executables` (the worker runs
+/// degraded without it); this makes pandoc required in dev again, as in prod.
+func requirePandocInDev(_ tree: TemporaryTree) throws {
+    let overlay = tree.path("deployment/environments/dev.yaml")
+    let text = try String(contentsOfFile: overlay, encoding: .utf8)
+    let strict = text.components(separatedBy: "\n").filter { !$0.contains("executables") && !$0.hasPrefix("    requires:") }
+    try strict.joined(separator: "\n").write(toFile: overlay, atomically: true, encoding: .utf8)
+}
+
 @Suite("crank validate / config / doctor / checklist (the built binary)")
 struct ConfigCommandsTests {
     @Test("validate --json lists every issue with file, line, column, path, code and hint; a secret without a value is a warning, an error with --require-secrets")
@@ -88,10 +97,7 @@ struct ConfigCommandsTests {
         #expect(lenient.stdout.contains("optional  executable   pandoc"))
         #expect(lenient.stderr.contains("warning: executable pandoc is missing; doc-converter runs without it"))
 
-        let overlay = tree.path("deployment/environments/dev.yaml")
-        let text = try String(contentsOfFile: overlay, encoding: .utf8)
-        let strict = text.components(separatedBy: "\n").filter { !$0.contains("executables") && !$0.hasPrefix("    requires:") }
-        try strict.joined(separator: "\n").write(toFile: overlay, atomically: true, encoding: .utf8)
+        try requirePandocInDev(tree)
         let output = try ProcessRunner.crank(["doctor", "--env", "dev", "--json", "-C", tree.root], environment: ["PATH": "/usr/bin:/bin"])
         #expect(output.status == 1)
         let checks = try #require(try output.jsonObject()["checks"] as? [[String: Any]])
