@@ -39,14 +39,8 @@ extension ContainerReleaseEngine: ConfigReloading {
 
     public func reload(_ manifest: BuildManifest, names: [String], options: ReloadOptions) async throws(ReloadFailure) -> ReloadReport {
         let (releases, live, steps) = try await reloadSteps(manifest, names: names)
-        let updated = Dictionary(uniqueKeysWithValues: steps.map { ($0.updated.name, $0.updated) })
-        let recorded = live.deployments.map { updated[$0.name] ?? $0 }
-        let configOnly = BuildManifest(project: project, environment: environment, target: .container,
-                                       revision: ReleaseEngine.revision(of: live), entries: recorded.map { .init(deployment: $0, artifacts: [], commands: []) })
-        var record: ReleaseRecord
-        do throws(ReleaseEngine.Failure) {
-            record = try await ledger.open(after: releases, manifest: configOnly, desired: recorded, reason: options.reason)
-        } catch { throw .release(error) }
+        var record = try await ledger.openConfigOnly(after: releases, live: live, steps: steps, project: project,
+                                                     target: .container, reason: options.reason)
         let id = record.id
         // The same images under the new release's tag: a restart below, a later rollback to
         // this release or `crank start` of a removed container start `:rN`.

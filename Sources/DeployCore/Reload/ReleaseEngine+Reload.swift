@@ -24,21 +24,10 @@ extension ReleaseEngine: ConfigReloading {
 
     public func reload(_ manifest: BuildManifest, names: [String], options: ReloadOptions) async throws(ReloadFailure) -> ReloadReport {
         let (releases, live, steps) = try await reloadSteps(manifest, names: names)
-        let updated = Dictionary(uniqueKeysWithValues: steps.map { ($0.updated.name, $0.updated) })
-        let recorded = live.deployments.map { updated[$0.name] ?? $0 }
-        let configOnly = BuildManifest(project: effective.config.project, environment: environment, target: .local,
-                                       revision: Self.revision(of: live), entries: recorded.map { .init(deployment: $0, artifacts: [], commands: []) })
-        var record: ReleaseRecord
-        do throws(ReleaseEngine.Failure) {
-            record = try await ledger.open(after: releases, manifest: configOnly, desired: recorded, reason: options.reason)
-        } catch { throw .release(error) }
+        var record = try await ledger.openConfigOnly(after: releases, live: live, steps: steps, project: effective.config.project,
+                                                     target: .local, reason: options.reason)
         let id = record.id
-        do {
-            try SourceSnapshot.clone(root: root, environment: environment, from: live.id, to: id)
-        } catch {
-            await ledger.fail(record, HealthFailure(deployment: "-", check: "snapshot", observed: "\(error)", threshold: "the release directory is written"))
-            throw .release(.state("cannot record release \(id): \(error)"))
-        }
+        try await ledger.cloneSnapshot(of: live, into: record, root: root)
         let directory = SourceSnapshot.directory(root: root, environment: environment, release: id)
         let results = await boundedConcurrency(steps, jobs: max(1, steps.count)) { step in
             await self.apply(step, deployment: step.updated, running: step.running, release: id, previous: live.id, directory: directory)
