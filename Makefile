@@ -63,8 +63,8 @@ swarm-stop:
 # timing-sensitive tests (health gate, nginx switch, Prefect) of Swift's 2-thread cooperative pool
 # on a 2-core machine; then in two streams side by side, each one test at a time — the container
 # engines and the real processes (scripts/heavy-tests.sh says why two and not one or all).
-# (Measured: podman suites 650 s, real processes 390 s, swarm 235 s, the docker CLI 95 s; swarm and
-# the docker CLI ride with the processes, so both streams take ~11 minutes.)
+# (Measured one at a time: podman suites 650 s, real processes 390 s, swarm 235 s, the docker CLI
+# 95 s; swarm and the docker CLI ride with the processes. Side by side both streams took ~820 s.)
 HEAVY_ENGINES := ContainerSuites|ContainerTargetTests
 HEAVY_PROCESSES := RealProcessSuites|DeployCommandsTests|StateIntegrityTests|ContainerDockerCLITests|SwarmTargetTests
 HEAVY_SUITES := $(HEAVY_PROCESSES)|$(HEAVY_ENGINES)

@@ -64,15 +64,8 @@ enum InteractiveProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // SETSIGMASK 0x08, SETSIGDEF 0x04; no new session: the terminal's signals reach it.
-        posix_spawnattr_setflags(&attributes, Int16(0x08 | 0x04))
+        // No new session: the terminal's signals reach it.
+        ProcessSupervisor.receivingSignals(&attributes, newSession: false)
         let arguments = argv.map { strdup($0) } + [nil]
         let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

@@ -74,17 +74,7 @@ public enum ProcessSupervisor {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Own session and process group (POSIX_SPAWN_SETSID 0x80); an empty signal mask
-        // (SETSIGMASK 0x08) and default dispositions (SETSIGDEF 0x04): crank's threads block
-        // signals, and a child inheriting that mask would never see SIGTERM.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16((newSession ? 0x80 : 0) | 0x08 | 0x04))
+        Self.receivingSignals(&attributes, newSession: newSession)
         let arguments = argv.map { strdup($0) } + [nil]
         let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -133,6 +123,20 @@ public enum ProcessSupervisor {
     static func reap(_ pid: Int32) {
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
+    }
+
+    /// A child that sees signals: an empty signal mask (SETSIGMASK 0x08) and default dispositions
+    /// (SETSIGDEF 0x04) — crank's threads block signals, and a child inheriting that mask would
+    /// never see SIGTERM — in its own session and process group when `newSession` (SETSID 0x80).
+    static func receivingSignals(_ attributes: inout posix_spawnattr_t, newSession: Bool) {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16((newSession ? 0x80 : 0) | 0x08 | 0x04))
     }
 
     /// The descriptors open in this process (from /proc/self/fd, else the first 1024 that are valid).
