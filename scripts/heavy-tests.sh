@@ -19,10 +19,17 @@ PROCESSES=${CRANK_HEAVY_PROCESSES:?the real-process suites (Makefile HEAVY_PROCE
 
 # A suite both filters match (the swarm and docker CLI suites are nested in ContainerSuites) runs
 # in the processes stream only.
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/crank-heavy.XXXXXX")
 stream() {
     local name=$1 filter=$2; shift 2
-    NO_COLOR=1 "$BUNDLE" --testing-library swift-testing --filter "$filter" "$@" --no-parallel 2>&1 | sed -u "s/^/[$name] /"
+    NO_COLOR=1 "$BUNDLE" --testing-library swift-testing --filter "$filter" "$@" --no-parallel 2>&1 \
+        | sed -u "s/^/[$name] /" | tee "$LOGS/$name.log"
     return "${PIPESTATUS[0]}"
+}
+
+# CI shows the tail of a run: repeat every failed test and recorded issue there.
+failures() {
+    grep -h -E '✘|recorded an issue' "$LOGS"/*.log 2>/dev/null | grep -v -E '✘ Test run with|✘ Suite' | head -60
 }
 
 stream engines "$ENGINES" --skip "$PROCESSES" &
@@ -31,5 +38,10 @@ stream processes "$PROCESSES" &
 processes=$!
 wait "$engines"; engines_status=$?
 wait "$processes"; processes_status=$?
+if [ "$engines_status" -ne 0 ] || [ "$processes_status" -ne 0 ]; then
+    echo "── failures of the heavy suites ──"
+    failures
+fi
+rm -rf "$LOGS"
 echo "heavy suites: engines exit $engines_status, processes exit $processes_status"
 [ "$engines_status" -eq 0 ] && [ "$processes_status" -eq 0 ]

@@ -47,7 +47,9 @@ public enum RawHTTP {
 }
 
 /// Sequential requests against the proxy on a background thread until stopped (or a hard cap),
-/// counting answers per body and every failure (connection error or non-200).
+/// counting answers per body and every failure (connection error or non-200). A short pause
+/// between requests (~200 a second still probe every switch) keeps the loop, nginx and the
+/// upstream from taking a whole core of a 2-core machine from the deploy under test.
 public final class RequestLoop: @unchecked Sendable {
     public init() {}
 
@@ -59,7 +61,7 @@ public final class RequestLoop: @unchecked Sendable {
     public private(set) var count = 0
     private let done = DispatchSemaphore(value: 0)
 
-    public func start(port: Int, maxRequests: Int = 50_000, maxSeconds: TimeInterval = 120) {
+    public func start(port: Int, maxRequests: Int = 50_000, maxSeconds: TimeInterval = 120, pause: useconds_t = 3_000) {
         lock.lock()
         started = true
         lock.unlock()
@@ -75,6 +77,7 @@ public final class RequestLoop: @unchecked Sendable {
                     failures.append(answer.error ?? "HTTP \(answer.status ?? 0): \(answer.body ?? "")")
                 }
                 lock.unlock()
+                usleep(pause)
             }
             done.signal()
         }.start()

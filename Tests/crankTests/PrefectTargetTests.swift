@@ -108,7 +108,7 @@ struct PrefectProject {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
-    func withWorker<T>(_ body: (WorkerFlag) async throws -> T) async throws -> T {
+    func withWorker<T>(_ body: (RunningWorker) async throws -> T) async throws -> T {
         try await withPrefectWorker(api: api, pool: pool, home: tree.path(".prefect-worker-home"), body)
     }
 
@@ -119,47 +119,46 @@ struct PrefectProject {
     }
 }
 
-/// Runs `prefect worker start --pool P --run-once` over and over until `body` is done:
-/// a real worker executes the flow runs crank creates.
-func withPrefectWorker<T>(api: URL, pool: String, home: String, _ body: (WorkerFlag) async throws -> T) async throws -> T {
+/// Runs one real `prefect worker start --pool P` (polling every second) until `body` is done: it
+/// executes the flow runs crank creates. One long-lived worker, not `--run-once` in a loop: each
+/// start of the prefect CLI costs ~5 s of CPU, which a loop spent over and over on a 2-core machine.
+func withPrefectWorker<T>(api: URL, pool: String, home: String, _ body: (RunningWorker) async throws -> T) async throws -> T {
     let python = try ProcessRunner.prefectPython()
     let prefect = (python as NSString).deletingLastPathComponent + "/prefect"
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-    let done = WorkerFlag()
-    let url = api.absoluteString
-    // A real thread, not a task: the test's blocking process waits must not starve the worker
-    // loop of the cooperative pool (2 threads on a 2-core machine).
-    let finished = DispatchSemaphore(value: 0)
-    let worker = Thread {
-        var runs = 0
-        while !done.isSet {
-            runs += 1
-            let output = try? ProcessRunner.run(prefect, ["worker", "start", "--pool", pool, "--run-once"], environment: ["PREFECT_API_URL": url, "PREFECT_HOME": home])
-            done.log = "worker run \(runs): exit \(output?.status ?? -1)\n\(output?.stdout.suffix(1500) ?? "")\n\(output?.stderr.suffix(1500) ?? "")"
-        }
-        finished.signal()
+    let logPath = home + "/worker.log"
+    FileManager.default.createFile(atPath: logPath, contents: nil)
+    let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+    let worker = Process()
+    worker.executableURL = URL(fileURLWithPath: prefect)
+    worker.arguments = ["worker", "start", "--pool", pool]
+    worker.environment = ProcessInfo.processInfo.environment.merging([
+        "PREFECT_API_URL": api.absoluteString, "PREFECT_HOME": home, "PREFECT_WORKER_QUERY_SECONDS": "1",
+    ]) { _, new in new }
+    worker.standardOutput = log
+    worker.standardError = log
+    try worker.run()
+    let flag = RunningWorker(logPath: logPath)
+    defer {
+        worker.interrupt()
+        let deadline = Date().addingTimeInterval(10)
+        while worker.isRunning, Date() < deadline { usleep(50_000) }
+        if worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
+        worker.waitUntilExit()
+        try? log.close()
     }
-    worker.start()
-    defer { done.set() }
-    let result = try await body(done)
-    done.set()
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        Thread { finished.wait(); continuation.resume() }.start()
-    }
-    return result
+    return try await body(flag)
 }
 
-final class WorkerFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    private var lastLog = ""
-    /// The last worker run's output (for failure messages).
+/// The running worker, as the test body sees it.
+final class RunningWorker: Sendable {
+    private let logPath: String
+    init(logPath: String) { self.logPath = logPath }
+    /// The end of the worker's output (for failure messages).
     var log: String {
-        get { lock.withLock { lastLog } }
-        set { lock.withLock { lastLog = newValue } }
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return String(text.suffix(3000))
     }
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }
 
 func string(_ value: JSONValue?) -> String? {
