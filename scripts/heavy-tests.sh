@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`'s second phase: the suites that block on real processes, containers, sshd and the
 # swarm for minutes. Two streams run side by side, each one test at a time: the container engines
-# (podman, docker, swarm) and the real processes (local target, simulated hosts). Measured on this
+# (podman, swarm) and the real processes (local target, simulated hosts, the docker CLI). Measured on this
 # 2-core machine, one serial stream left the CPUs ~40 % idle (tests wait on processes, podman and
 # the network); two streams keep them busy without starving a health gate, while running every
 # heavy suite at once did starve them. Each stream's lines are prefixed with its name; the exit
@@ -17,8 +17,8 @@ ENGINES=${CRANK_HEAVY_ENGINES:?the container-engine suites (Makefile HEAVY_ENGIN
 PROCESSES=${CRANK_HEAVY_PROCESSES:?the real-process suites (Makefile HEAVY_PROCESSES)}
 [ -x "$BUNDLE" ] || { echo "error: $BUNDLE is missing; run swift build --build-tests first" >&2; exit 1; }
 
-# A suite both filters match (the swarm and docker CLI suites are nested in ContainerSuites) runs
-# in the processes stream only.
+# A suite both filters match (the docker CLI suite is nested in ContainerSuites) runs in the
+# processes stream only.
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/crank-heavy.XXXXXX")
 stream() {
     local name=$1 filter=$2; shift 2
@@ -32,9 +32,11 @@ failures() {
     grep -h -E '✘|recorded an issue' "$LOGS"/*.log 2>/dev/null | grep -v -E '✘ Test run with|✘ Suite' | head -60
 }
 
-stream engines "$ENGINES" --skip "$PROCESSES" &
+# Each stream takes the ports of its test services from its own range (Tests/Support/TestPorts.swift;
+# phase 1 uses 20000-25999), outside the kernel's ephemeral range: no stream can take another's port.
+CRANK_TEST_PORTS=26000-28999 stream engines "$ENGINES" --skip "$PROCESSES" &
 engines=$!
-stream processes "$PROCESSES" &
+CRANK_TEST_PORTS=29000-31999 stream processes "$PROCESSES" &
 processes=$!
 wait "$engines"; engines_status=$?
 wait "$processes"; processes_status=$?

@@ -50,9 +50,10 @@ public actor PrefectServer {
         throw TestFailure("prefect server did not answer /api/health within 150 s")
     }
 
-    /// A port the kernel just handed out on 127.0.0.1 (bound to 0, then closed).
+    /// A port for a service a test starts: free now, never handed out twice in this test process,
+    /// outside the kernel's ephemeral range and the other test streams' ranges (TestPorts).
     public static func freePort() throws -> Int {
-        guard let port = LoopbackPort.free() else { throw TestFailure("no free port") }
+        guard let port = TestPorts.take() else { throw TestFailure("no free port left in \(TestPorts.range) (CRANK_TEST_PORTS)") }
         return port
     }
 }

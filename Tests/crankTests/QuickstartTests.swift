@@ -91,7 +91,8 @@ struct QuickstartTests {
             try script.write(toFile: tree.path("prefect-quickstart.sh"), atomically: true, encoding: .utf8)
             let output = try await ProcessRunner.offPool {
                 try ProcessRunner.run("/bin/sh", ["-c", "bash prefect-quickstart.sh > quickstart.log 2>&1; echo $?"], in: tree.root,
-                                      environment: ["PREFECT_HOME": tree.path(".prefect-home")])
+                                      // Harness only: the worker polls every second, not every 10 s.
+                                      environment: ["PREFECT_HOME": tree.path(".prefect-home"), "PREFECT_WORKER_QUERY_SECONDS": "1"])
             }
             let log = (try? String(contentsOfFile: tree.path("quickstart.log"), encoding: .utf8)) ?? ""
             #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the Prefect block failed:\n\(log.suffix(4000))")

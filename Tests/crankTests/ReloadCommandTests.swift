@@ -205,11 +205,59 @@ extension RealProcessSuites {
             #expect(kept.stderr.contains("1 of 2 instances did not apply the config: picky"), "\(kept.stderr)")
             #expect(project.state("good")?["greeting"] as? String == "bonjour")
 
+            // Records say what may run: the one given its config back runs r1 again; the one that
+            // kept r3's config (and the silent one, never confirmed) show as drift until a deploy.
+            let status = try project.crank(["status", "--env", "dev", "--json"])
+            let drift = Dictionary(uniqueKeysWithValues: try #require(try status.jsonObject()["deployments"] as? [[String: Any]])
+                .map { ($0["name"] as? String ?? "", $0["drift"] as? String) })
+            #expect(drift["good"] == "runs r3, live is r1", "\(status.stdout)")
+            #expect(drift["silent"] == "runs r2, live is r1", "\(status.stdout)")
+            #expect(drift["picky"] == .some(nil), "\(status.stdout)")
+
             let history = try project.history()
             #expect(history.map { $0["id"] as? String } == ["r3", "r2", "r1"])
             #expect(history.map { $0["status"] as? String } == ["failed", "failed", "live"])
             let reason = try #require(history[1]["reason"] as? String)
             #expect(reason.contains("silent timed out after 1s") && reason.contains("picky rejected (HTTP 422)"), "\(reason)")
+        }
+
+        @Test("crank killed mid-reload: the next locked command restarts every instance it told from the live release")
+        func killedMidReload() throws {
+            let project = try ReloadProject([("quick", "ok", Self.http), ("slow", "silent", "{http: {path: /admin/config}, timeout: 30s}")])
+            defer { project.cleanUp() }
+            let deployed = try project.crank(["deploy", "--env", "dev"])
+            try #require(deployed.status == 0, "\(deployed.stderr)")
+
+            let reload = Process()
+            reload.executableURL = URL(fileURLWithPath: ProcessRunner.crankPath)
+            reload.arguments = ["reload", "--env", "dev", "-C", project.tree.root]
+            reload.environment = ProcessInfo.processInfo.environment.merging(["API_TOKEN": project.token, "GREETING": "bonjour"]) { _, new in new }
+            reload.standardOutput = FileHandle.nullDevice
+            reload.standardError = FileHandle.nullDevice
+            try reload.run()
+            // Killed once `quick` took the new config while crank still waits for `slow`.
+            let deadline = Date().addingTimeInterval(20)
+            while project.state("quick")?["greeting"] as? String != "bonjour", Date() < deadline { usleep(50_000) }
+            #expect(project.state("quick")?["greeting"] as? String == "bonjour", "quick never applied")
+            kill(reload.processIdentifier, SIGKILL)
+            reload.waitUntilExit()
+
+            // Until a locked command recovers, status does not claim r1's config for quick.
+            let before = try project.crank(["status", "--env", "dev", "--json"])
+            let drift = try #require(try before.jsonObject()["deployments"] as? [[String: Any]]).first { $0["name"] as? String == "quick" }?["drift"] as? String
+            #expect(drift?.contains("runs r2, live is r1") == true, "\(before.stdout)")
+
+            let next = try project.crank(["deploy", "--env", "dev", "--json"])
+            #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+            for name in ["quick", "slow"] {
+                #expect(project.state(name)?["greeting"] as? String == "hello", "\(name) runs a config no live release records")
+                #expect(project.state(name)?["release"] as? String == "r1", "\(name)")
+            }
+            let history = try project.history()
+            #expect(history.map { $0["status"] as? String } == ["interrupted", "live"], "\(history)")
+            let after = try project.crank(["status", "--env", "dev", "--json"])
+            let statuses = try #require(try after.jsonObject()["deployments"] as? [[String: Any]])
+            #expect(statuses.allSatisfy { $0["drift"] == nil || $0["drift"] is NSNull }, "\(after.stdout)")
         }
     }
 }

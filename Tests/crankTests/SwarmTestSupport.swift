@@ -141,6 +141,16 @@ final class SwarmProject: @unchecked Sendable {
             for secret in secrets { _ = try? docker(["secret", "rm", String(secret)]) }
             usleep(500_000)
         }
+        // The project's images, built by podman and loaded into the swarm's engine: left behind,
+        // every later podman call of the run (and of the next runs) walks them.
+        let reference = "reference=localhost/\(project)-*"
+        let built = (try? ProcessRunner.run("/usr/bin/podman", ["images", "-q", "--filter", reference],
+                                            environment: ["CONTAINERS_CONF": ContainerProject.conf]).stdout.split(separator: "\n")) ?? []
+        if !built.isEmpty {
+            _ = try? ProcessRunner.run("/usr/bin/podman", ["rmi", "-f"] + Set(built).map(String.init), environment: ["CONTAINERS_CONF": ContainerProject.conf])
+        }
+        let loaded = (try? docker(["image", "ls", "-q", "--filter", reference]).stdout.split(separator: "\n")) ?? []
+        if !loaded.isEmpty { _ = try? docker(["rmi", "-f"] + Set(loaded).map(String.init)) }
     }
 }
 

@@ -29,22 +29,24 @@ extension ReleaseEngine: ConfigReloading {
         let id = record.id
         try await ledger.cloneSnapshot(of: live, into: record, root: root)
         let directory = SourceSnapshot.directory(root: root, environment: environment, release: id)
+        // Before an instance is told, its record names the new release: whatever happens next (a
+        // timeout, crank killed mid-delivery) the record never claims the previous config for a
+        // process that may run the new one. Killed, the release is interrupted and the next locked
+        // command restarts these from the live release (recover); failed, they show as drift.
+        for step in steps where step.settings != nil { retag(step.running.name, release: id) }
         let results = await boundedConcurrency(steps, jobs: max(1, steps.count)) { step in
             await self.apply(step, deployment: step.updated, running: step.running, release: id, previous: live.id, directory: directory)
         }
         record.reason = ReloadOptions.reason(options.reason, results)
         guard let failed = zip(steps, results).first(where: { !$0.1.outcome.isApplied }) else {
-            for (step, result) in zip(steps, results) where step.settings != nil {
-                // Reloaded in place: the process now runs this release's config.
-                if var process = runtime.record(step.running.name), "pid \(process.pid)" == result.instance {
-                    process.release = id
-                    try? runtime.save(process)
-                }
-            }
             do throws(ReleaseEngine.Failure) {
                 try await ledger.promote(record, previous: live, previousBecomes: .superseded)
             } catch { throw .release(error) }
             return ReloadReport(environment: environment, release: id, previous: live.id, status: "applied", instances: results)
+        }
+        // An instance that refused the config still runs the previous one.
+        for (step, result) in zip(steps, results) where step.settings != nil {
+            if case .rejected = result.outcome { retag(step.running.name, release: live.id) }
         }
         var reverted: [InstanceReload] = []
         if options.revertOnFailure {
@@ -55,6 +57,10 @@ extension ReleaseEngine: ConfigReloading {
             }
             reverted = await boundedConcurrency(toRevert.map(\.0), jobs: max(1, toRevert.count)) { step in
                 await self.apply(step, deployment: step.running, running: step.updated, release: live.id, previous: id, directory: liveDirectory)
+            }
+            // Given the previous config back: recorded as running the live release again.
+            for (step, result) in zip(toRevert.map(\.0), reverted) where step.settings != nil && result.outcome.isApplied {
+                retag(step.running.name, release: live.id)
             }
         }
         let failure = HealthFailure(deployment: failed.0.running.name, check: "reload", observed: failed.1.outcome.summary,
@@ -86,6 +92,13 @@ extension ReleaseEngine: ConfigReloading {
         let port: Int? = if case .int(let port)? = deployment.spec["port"] { port } else { nil }
         let outcome = await LocalReloadDelivery(runDirectory: runtime.runDirectory).deliver(settings, to: process, port: port, payload: payload, release: release)
         return InstanceReload(deployment: name, instance: "pid \(process.pid)", method: settings.summary, outcome: outcome)
+    }
+
+    /// Records that `name`'s running process runs `release`'s config.
+    func retag(_ name: String, release: String) {
+        guard var process = runtime.record(name) else { return }
+        process.release = release
+        try? runtime.save(process)
     }
 
     /// The live release's source revision (a reload ships no code).
