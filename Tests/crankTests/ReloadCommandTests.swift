@@ -221,7 +221,7 @@ extension RealProcessSuites {
             #expect(reason.contains("silent timed out after 1s") && reason.contains("picky rejected (HTTP 422)"), "\(reason)")
         }
 
-        @Test("crank killed mid-reload: the next locked command restarts every instance it told from the live release")
+        @Test("a second reload meanwhile exits 3; crank killed mid-reload: the next locked command restarts every instance it told from the live release")
         func killedMidReload() throws {
             let project = try ReloadProject([("quick", "ok", Self.http), ("slow", "silent", "{http: {path: /admin/config}, timeout: 30s}")])
             defer { project.cleanUp() }
@@ -239,6 +239,10 @@ extension RealProcessSuites {
             let deadline = Date().addingTimeInterval(20)
             while project.state("quick")?["greeting"] as? String != "bonjour", Date() < deadline { usleep(50_000) }
             #expect(project.state("quick")?["greeting"] as? String == "bonjour", "quick never applied")
+            // A second reload meanwhile waits for nothing: the lock is held (exit 3, naming the holder).
+            let second = try project.crank(["reload", "--env", "dev"], greeting: "hola")
+            #expect(second.status == 3, "\(second.stderr)")
+            #expect(second.stderr.contains("pid \(reload.processIdentifier)"), "\(second.stderr)")
             kill(reload.processIdentifier, SIGKILL)
             reload.waitUntilExit()
 

@@ -81,15 +81,14 @@ extension HostReleaseEngine: ConfigReloading {
                                       outcome: .unreachable(reason: problem))
             }
             let entry = running[instance.host.name]?.first { $0.deployment == instance.step.running.name && $0.running }
+            // Recorded as running the new release before it is told (as on this machine): a crank
+            // killed mid-reload leaves it for the recovery to restart from the live release.
+            if instance.step.settings != nil, entry != nil { await self.retag(instance.step.running.name, on: instance.host, release: id) }
             return await self.apply(instance.step, deployment: instance.step.updated, running: instance.step.running, on: instance.host, entry: entry,
                                     release: id, previous: live.id)
         }
         record.reason = ReloadOptions.reason(options.reason, results)
         guard let failed = zip(instances, results).first(where: { !$0.1.outcome.isApplied }) else {
-            for (instance, _) in zip(instances, results) where instance.step.settings != nil {
-                let file = "\(instance.host.root)/run/\(environment)/\(instance.step.running.name)"
-                _ = await runner.result(of: transport(instance.host).command(["/bin/sh", "-c", Self.retagScript, "crank-reload", file, id]), timeout: callTimeout)
-            }
             do throws(ReleaseEngine.Failure) {
                 try await ledger.promote(record, previous: live, previousBecomes: .superseded)
             } catch { throw .release(error) }
@@ -107,6 +106,14 @@ extension HostReleaseEngine: ConfigReloading {
                 return await self.apply(instance.step, deployment: instance.step.running, running: instance.step.updated, on: instance.host, entry: entry,
                                         release: live.id, previous: id)
             }
+            // Given the previous config back: recorded as running the live release again.
+            for (instance, result) in zip(toRevert, reverted) where instance.step.settings != nil && result.outcome.isApplied {
+                await retag(instance.step.running.name, on: instance.host, release: live.id)
+            }
+        }
+        // An instance that refused the config still runs the previous one.
+        for (instance, result) in zip(instances, results) where instance.step.settings != nil {
+            if case .rejected = result.outcome { await retag(instance.step.running.name, on: instance.host, release: live.id) }
         }
         await ledger.fail(record, HealthFailure(deployment: "\(failed.0.step.running.name)@\(failed.0.host.name)", check: "reload",
                                                 observed: failed.1.outcome.summary, threshold: "applied within \(DurationText.format(failed.0.step.settings?.timeout ?? 0))"))
@@ -150,6 +157,12 @@ extension HostReleaseEngine: ConfigReloading {
             return InstanceReload(deployment: name, instance: instance, method: settings.summary,
                                   outcome: Self.signalOutcome(result, signal: signal, release: release, timeout: settings.timeout, host: host.name))
         }
+    }
+
+    /// The process record of `name` on `host` now names `release`.
+    func retag(_ name: String, on host: HostSpec, release: String) async {
+        let file = "\(host.root)/run/\(environment)/\(name)"
+        _ = await runner.result(of: transport(host).command(["/bin/sh", "-c", Self.retagScript, "crank-reload", file, release]), timeout: callTimeout)
     }
 
     static func signalOutcome(_ result: CommandResult, signal: ReloadSignal, release: String, timeout: Double, host: String) -> ReloadOutcome {
