@@ -9,7 +9,7 @@ extension ContainerSuites {
     struct ContainerReloadTests {
         /// web's greeting comes from crank's environment (`GREETING`), so changing it changes
         /// the config and not the tree (whose revision names the image).
-        static func yaml(_ fixture: ContainerProject, slowPort: Int) -> String {
+        static func yaml(_ fixture: ContainerProject, slowPort: Int, slowTimeout: String = "1s") -> String {
             func deployment(_ name: String, port: Int, script: String, timeout: String, env: String) -> String {
                 """
                   \(name):
@@ -27,7 +27,7 @@ extension ContainerSuites {
                 project: \(fixture.project)
                 deployments:
                 \(deployment("web", port: fixture.port, script: "apply", timeout: "5s", env: "{GREETING: \"${GREETING}\", TOKEN_COPY: \"${WEB_TOKEN}\"}"))\
-                \(deployment("slow", port: slowPort, script: "hang", timeout: "1s", env: "{GREETING: hello}"))\
+                \(deployment("slow", port: slowPort, script: "hang", timeout: slowTimeout, env: "{GREETING: \"${SLOW_GREETING:-hello}\"}"))\
                 environments:
                   prod:
                     target: container
@@ -81,6 +81,12 @@ extension ContainerSuites {
             let history = try fixture.crank(["history", "--env", "prod", "--json"], bonjour)
             let statuses = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]] ?? []).map { $0["status"] as? String }
             #expect(statuses == ["failed", "live"], "\(history.stdout)")
+            // slow was told and never confirmed: it keeps r2's name, shown as drift; web got its name back.
+            let drifted = try fixture.crank(["status", "--env", "prod", "--json"], bonjour)
+            let rows = (try JSONSerialization.jsonObject(with: Data(drifted.stdout.utf8)) as? [String: Any])?["deployments"] as? [[String: Any]] ?? []
+            let drift = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0["drift"] as? String) })
+            #expect(drift["slow"] == "runs \(fixture.project)-slow-r2, live is r1", "\(drifted.stdout)")
+            #expect(drift["web"] == .some(nil), "\(drifted.stdout)")
 
             // Only web this time: it applies; the new release is live and owns both containers.
             let reload = try fixture.crank(["reload", "--env", "prod", "web"], bonjour)
@@ -101,6 +107,55 @@ extension ContainerSuites {
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
             let outcome = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any], "\(again.stdout)")
             #expect(outcome["status"] as? String == "unchanged" && outcome["release"] as? String == "r3", "\(again.stdout)")
+        }
+
+        @Test("crank killed mid-reload: the next locked command replaces every container it told from the live release's image")
+        func killedMidReload() throws {
+            let fixture = try ContainerProject()
+            let slowPort = try PrefectServer.freePort()
+            defer {
+                fixture.cleanUp()
+                let tags = (try? fixture.podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "localhost/\(fixture.project)-slow"]).stdout) ?? ""
+                for tag in tags.split(separator: "\n") { _ = try? fixture.podman(["rmi", "-f", String(tag)]) }
+            }
+            try fixture.tree.write("crank.yaml", Self.yaml(fixture, slowPort: slowPort, slowTimeout: "60s"))
+            try fixture.tree.write("www/cgi-bin/apply", "#!/bin/sh\ncat > /dev/shm/applied.json\nprintf 'Content-Type: application/json\\r\\n\\r\\n'\ncat /dev/shm/applied.json\n")
+            try fixture.tree.write("www/cgi-bin/hang", "#!/bin/sh\nsleep 90\n")
+            for script in ["apply", "hang"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fixture.tree.path("www/cgi-bin/\(script)"))
+            }
+            try fixture.commit("v1")
+            let deploy = try fixture.crank(["deploy", "--env", "prod"], ["GREETING": "hello"])
+            try #require(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+
+            let reload = try fixture.spawn(["reload", "--env", "prod"], ["GREETING": "bonjour", "SLOW_GREETING": "salut"])
+            // Killed once web took the new config (under r2's name) while crank waits for slow.
+            let told = "\(fixture.project)-web-r2"
+            let deadline = Date().addingTimeInterval(30)
+            func greeting() -> String? {
+                let text = (try? fixture.podman(["exec", told, "cat", "/dev/shm/applied.json"]).stdout) ?? ""
+                let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                return (object?["env"] as? [String: Any])?["GREETING"] as? String
+            }
+            while greeting() != "bonjour", Date() < deadline { usleep(200_000) }
+            #expect(greeting() == "bonjour", "web never applied")
+            kill(reload.processIdentifier, SIGKILL)
+            reload.waitUntilExit()
+
+            let next = try fixture.crank(["deploy", "--env", "prod", "--json"], ["GREETING": "hello"])
+            #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+            #expect(next.stderr.contains("marked interrupted"), "\(next.stderr)")
+            #expect(try fixture.containers() == ["\(fixture.project)-slow-r1 running", "\(fixture.project)-web-r1 running"])
+            for name in ["web", "slow"] {
+                let env = try fixture.podman(["exec", "\(fixture.project)-\(name)-r1", "sh", "-c", "echo $GREETING; cat /dev/shm/applied.json 2>/dev/null"]).stdout
+                #expect(env.trimmingCharacters(in: .whitespacesAndNewlines) == "hello", "\(name) runs a config no live release records: \(env)")
+            }
+            let history = try fixture.crank(["history", "--env", "prod", "--json"], ["GREETING": "hello"])
+            let statuses = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]] ?? []).map { $0["status"] as? String }
+            #expect(statuses == ["interrupted", "live"], "\(history.stdout)")
+            let status = try fixture.crank(["status", "--env", "prod", "--json"], ["GREETING": "hello"])
+            let rows = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["deployments"] as? [[String: Any]] ?? []
+            #expect(rows.count == 2 && rows.allSatisfy { $0["drift"] == nil || $0["drift"] is NSNull }, "\(status.stdout)")
         }
     }
 }

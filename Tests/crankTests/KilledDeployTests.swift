@@ -88,11 +88,11 @@ extension ContainerProject {
     }
 
     /// `crank ARGS -C root` in the background (the caller kills or waits for it).
-    func spawn(_ arguments: [String]) throws -> Process {
+    func spawn(_ arguments: [String], _ environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.crankPath)
         process.arguments = arguments + ["-C", tree.root]
-        process.environment = ProcessInfo.processInfo.environment.merging(["WEB_TOKEN": token, "CONTAINERS_CONF": Self.conf]) { _, new in new }
+        process.environment = ProcessInfo.processInfo.environment.merging(["WEB_TOKEN": token, "CONTAINERS_CONF": Self.conf].merging(environment) { _, new in new }) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -51,7 +51,7 @@ extension ContainerReleaseEngine: ConfigReloading {
                 throw .release(.state("cannot tag \(target) (nothing was reloaded): \(error.output)"))
             }
         }
-        let containers = steps.map { runningContainer($0.running.name) }
+        let containers = try await renameBeforeTelling(steps, steps.map { runningContainer($0.running.name) }, record: record)
         let results = await boundedConcurrency(Array(zip(steps, containers)), jobs: max(1, steps.count)) { step, container in
             await self.apply(step, deployment: step.updated, running: step.running, container: container, release: id, previous: live.id)
         }
@@ -81,9 +81,52 @@ extension ContainerReleaseEngine: ConfigReloading {
                 await self.apply(step, deployment: step.running, running: step.updated, container: self.runningContainer(step.running.name),
                                  release: live.id, previous: id)
             }
+            // Given the previous config back: the live release's container again.
+            for (step, result) in zip(toRevert, reverted) where step.settings != nil && result.outcome.isApplied {
+                renameBack(step.running.name, from: id, to: live.id)
+            }
+        }
+        // A container that refused the config still runs the previous one.
+        for (step, result) in zip(steps, results) where step.settings != nil {
+            if case .rejected = result.outcome { renameBack(step.running.name, from: id, to: live.id) }
         }
         await ledger.fail(record, failure)
         return ReloadReport(environment: environment, release: id, previous: live.id, status: "failed", instances: results, reverted: reverted)
+    }
+
+    /// Each container told in place is renamed to the new release's name before it is told (as
+    /// process records are retagged): a crank killed mid-reload leaves it under a name of the
+    /// interrupted release, which the recovery replaces from the live release's image; a failed
+    /// reload leaves it as drift unless it got the previous config back. When a rename fails,
+    /// those done get their names back and the release fails before anything was told.
+    func renameBeforeTelling(_ steps: [ReloadStep], _ containers: [ContainerEngine.State?], record: ReleaseRecord) async throws(ReloadFailure)
+        -> [ContainerEngine.State?] {
+        var renamed: [(from: String, to: String)] = []
+        var result = containers
+        for (index, step) in steps.enumerated() where step.settings != nil {
+            guard var container = containers[index] else { continue }
+            let name = containerName(step.running.name, release: record.id)
+            guard name != container.name else { continue }
+            do throws(ContainerEngine.Failure) {
+                try engine.rename(container.name, to: name)
+            } catch {
+                for done in renamed.reversed() { try? engine.rename(done.to, to: done.from) }
+                await ledger.fail(record, HealthFailure(deployment: step.running.name, check: "rename", observed: error.description,
+                                                        threshold: "\(container.name) becomes \(name)"))
+                throw .release(.state("cannot rename \(container.name) to \(name) (nothing was reloaded): \(error.output)"))
+            }
+            renamed.append((container.name, name))
+            container.name = name
+            result[index] = container
+        }
+        return result
+    }
+
+    /// `deployment`'s container under `from`'s name gets `to`'s name back.
+    func renameBack(_ deployment: String, from: String, to: String) {
+        let current = containerName(deployment, release: from)
+        guard let state = runningContainer(deployment), state.name == current else { return }
+        try? engine.rename(current, to: containerName(deployment, release: to))
     }
 
     /// Renames the containers to `release`'s names; when one cannot be, those already renamed

@@ -24,13 +24,19 @@ extension ContainerReleaseEngine {
                 results.append(DeploymentResult(name: deployment.name, action: "restore", outcome: "failed", detail: error.output))
                 continue
             }
+            // Named after an interrupted release: started by it, or told a new config by a killed
+            // `crank reload` (renamed before it was told) — either way not the live release's.
+            let abandonedNames = Set(abandoned.map { containerName(deployment.name, release: $0) })
+            let isStray = { (state: ContainerEngine.State) in
+                abandonedNames.contains(state.name) || (state.labels["crank.release"].map(abandoned.contains) ?? false)
+            }
             let matching = states.filter { state in
                 // Renamed by `crank reload`: the live release's container with an earlier label.
                 if state.name == containerName(deployment.name, release: live.id) { return true }
-                guard let release = state.labels["crank.release"], !abandoned.contains(release) else { return false }
+                guard !isStray(state), let release = state.labels["crank.release"] else { return false }
                 return releases.first { $0.id == release }?.deployments.first { $0.name == deployment.name }?.specHash == deployment.specHash
             }
-            let strays = states.filter { $0.labels["crank.release"].map(abandoned.contains) ?? false }
+            let strays = states.filter(isStray)
             if let keep = matching.first(where: \.running) ?? matching.first {
                 // recreate: the stray publishes the port, so it stops first; blue-green: the
                 // proxy moves back before the stray stops.

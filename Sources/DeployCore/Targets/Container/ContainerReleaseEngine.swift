@@ -95,8 +95,15 @@ public struct ContainerReleaseEngine: ReleaseTarget {
         let diff = PlanDiff.compute(environment: environment, desired: desired, live: live.map { ($0.id, $0.deployments) })
         let changed = Set(diff.deployments.filter { $0.action == .create || $0.action == .update }.map(\.name))
         let removed = diff.deployments.filter { $0.action == .delete }.map(\.name)
-        // Changed deployments are replaced anyway; only the unchanged ones need a look.
-        let notRunning = Set(desired.filter { !changed.contains($0.name) && runningContainer($0.name) == nil }.map(\.name))
+        // Changed deployments are replaced anyway; only the unchanged ones need a look: not
+        // running, or running under the name of a failed reload (told its config, never given
+        // the live one back: what it runs, no live release records).
+        let failedIDs = releases.filter { $0.status == .failed || $0.status == .interrupted }.map(\.id)
+        let notRunning = Set(desired.filter { deployment in
+            guard !changed.contains(deployment.name) else { return false }
+            guard let running = runningContainer(deployment.name) else { return true }
+            return failedIDs.contains { running.name == containerName(deployment.name, release: $0) }
+        }.map(\.name))
         let toStart = desired.filter { changed.contains($0.name) || notRunning.contains($0.name) }
         guard !toStart.isEmpty || !removed.isEmpty else {
             return ReleaseOutcome(environment: environment, release: live?.id, status: "unchanged",
