@@ -101,11 +101,11 @@ extension ContainerProject {
 }
 
 extension ContainerSuites {
-    /// kill -9 of crank mid-deploy on the container target (podman), 2 seeded moments per strategy
+    /// kill -9 of crank mid-deploy on the container target (podman), 3 seeded moments per strategy
     /// (the day's seed, as for the local target; CRANK_CHAOS_SEED / CRANK_CHAOS_KILLS as there).
     @Suite("crank killed at random moments (containers)", .serialized)
     struct KilledContainerDeployTests {
-        static let kills = Int(ProcessInfo.processInfo.environment["CRANK_CHAOS_KILLS"] ?? "") ?? 2
+        static let kills = Int(ProcessInfo.processInfo.environment["CRANK_CHAOS_KILLS"] ?? "") ?? 3
 
         @Test("container target: kills mid-deploy (recreate and blue-green), each followed by a recovering command")
         func containerTarget() async throws {
