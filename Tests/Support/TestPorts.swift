@@ -1,7 +1,5 @@
+import DeployCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Ports for the services tests start, handed out from a range outside the kernel's ephemeral
 /// range (32768-60999 here), so neither the ports the kernel gives outgoing connections nor
@@ -28,21 +26,8 @@ enum TestPorts {
         while next <= range.upperBound {
             let port = next
             next += 1
-            if isFree(port) { return port }
+            if LoopbackPort.isFree(port) { return port }
         }
         return nil
-    }
-
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = INADDR_ANY
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }

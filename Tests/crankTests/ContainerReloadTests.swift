@@ -35,6 +35,26 @@ extension ContainerSuites {
                 """
         }
 
+        /// The fixture's containers and images, slow's included.
+        static func cleanUp(_ fixture: ContainerProject) {
+            fixture.cleanUp()
+            let tags = (try? fixture.podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "localhost/\(fixture.project)-slow"]).stdout) ?? ""
+            for tag in tags.split(separator: "\n") { _ = try? fixture.podman(["rmi", "-f", String(tag)]) }
+        }
+
+        /// Writes the config and the CGI scripts (`hang` sleeps `hang` seconds), commits, deploys r1.
+        static func deployFirst(_ fixture: ContainerProject, slowPort: Int, slowTimeout: String, hang: Int) throws {
+            try fixture.tree.write("crank.yaml", yaml(fixture, slowPort: slowPort, slowTimeout: slowTimeout))
+            try fixture.tree.write("www/cgi-bin/apply", "#!/bin/sh\ncat > /dev/shm/applied.json\nprintf 'Content-Type: application/json\\r\\n\\r\\n'\ncat /dev/shm/applied.json\n")
+            try fixture.tree.write("www/cgi-bin/hang", "#!/bin/sh\nsleep \(hang)\n")
+            for script in ["apply", "hang"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fixture.tree.path("www/cgi-bin/\(script)"))
+            }
+            try fixture.commit("v1")
+            let deploy = try fixture.crank(["deploy", "--env", "prod"], ["GREETING": "hello"])
+            try #require(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        }
+
         func applied(_ fixture: ContainerProject, _ container: String) throws -> [String: Any] {
             let text = try fixture.podman(["exec", container, "cat", "/dev/shm/applied.json"]).stdout
             return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
@@ -44,20 +64,8 @@ extension ContainerSuites {
         func reloadContainers() throws {
             let fixture = try ContainerProject()
             let slowPort = try PrefectServer.freePort()
-            defer {
-                fixture.cleanUp()
-                let tags = (try? fixture.podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "localhost/\(fixture.project)-slow"]).stdout) ?? ""
-                for tag in tags.split(separator: "\n") { _ = try? fixture.podman(["rmi", "-f", String(tag)]) }
-            }
-            try fixture.tree.write("crank.yaml", Self.yaml(fixture, slowPort: slowPort))
-            try fixture.tree.write("www/cgi-bin/apply", "#!/bin/sh\ncat > /dev/shm/applied.json\nprintf 'Content-Type: application/json\\r\\n\\r\\n'\ncat /dev/shm/applied.json\n")
-            try fixture.tree.write("www/cgi-bin/hang", "#!/bin/sh\nsleep 30\n")
-            for script in ["apply", "hang"] {
-                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fixture.tree.path("www/cgi-bin/\(script)"))
-            }
-            try fixture.commit("v1")
-            let deploy = try fixture.crank(["deploy", "--env", "prod"], ["GREETING": "hello"])
-            #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+            defer { Self.cleanUp(fixture) }
+            try Self.deployFirst(fixture, slowPort: slowPort, slowTimeout: "1s", hang: 30)
             let web = "\(fixture.project)-web-r1"
             let bonjour = ["GREETING": "bonjour"]
 
@@ -113,20 +121,8 @@ extension ContainerSuites {
         func killedMidReload() throws {
             let fixture = try ContainerProject()
             let slowPort = try PrefectServer.freePort()
-            defer {
-                fixture.cleanUp()
-                let tags = (try? fixture.podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "localhost/\(fixture.project)-slow"]).stdout) ?? ""
-                for tag in tags.split(separator: "\n") { _ = try? fixture.podman(["rmi", "-f", String(tag)]) }
-            }
-            try fixture.tree.write("crank.yaml", Self.yaml(fixture, slowPort: slowPort, slowTimeout: "60s"))
-            try fixture.tree.write("www/cgi-bin/apply", "#!/bin/sh\ncat > /dev/shm/applied.json\nprintf 'Content-Type: application/json\\r\\n\\r\\n'\ncat /dev/shm/applied.json\n")
-            try fixture.tree.write("www/cgi-bin/hang", "#!/bin/sh\nsleep 90\n")
-            for script in ["apply", "hang"] {
-                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fixture.tree.path("www/cgi-bin/\(script)"))
-            }
-            try fixture.commit("v1")
-            let deploy = try fixture.crank(["deploy", "--env", "prod"], ["GREETING": "hello"])
-            try #require(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+            defer { Self.cleanUp(fixture) }
+            try Self.deployFirst(fixture, slowPort: slowPort, slowTimeout: "60s", hang: 90)
 
             let reload = try fixture.spawn(["reload", "--env", "prod"], ["GREETING": "bonjour", "SLOW_GREETING": "salut"])
             // Killed once web took the new config (under r2's name) while crank waits for slow.
