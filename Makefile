@@ -63,9 +63,10 @@ swarm-stop:
 # timing-sensitive tests (health gate, nginx switch, Prefect) of Swift's 2-thread cooperative pool
 # on a 2-core machine; then in two streams side by side, each one test at a time — the container
 # engines and the real processes (scripts/heavy-tests.sh says why two and not one or all).
-# (Measured side by side on a clean podman store: podman suites 320 s, swarm 183 s; real processes
+# (Measured side by side on a clean podman store: podman suites ~320 s, swarm ~180 s; real processes
 # and simulated hosts ~400 s, the docker CLI 24 s, the broken-crank.yaml suite 33 s — swarm rides
-# with the container engines, the docker CLI and the broken-config suite with the processes.)
+# with the container engines, the docker CLI and the broken-config suite with the processes: the
+# streams took 508 s and 451 s, `make test` 654 s in all.)
 HEAVY_ENGINES := ContainerSuites|ContainerTargetTests
 HEAVY_PROCESSES := RealProcessSuites|DeployCommandsTests|StateIntegrityTests|ContainerDockerCLITests|ContainerSuites/BrokenConfigTests
 HEAVY_SUITES := $(HEAVY_PROCESSES)|$(HEAVY_ENGINES)
