@@ -3,9 +3,9 @@ import Foundation
 import Testing
 
 extension RealProcessSuites {
-    @Suite("CI kit: deploy --format github (real processes)", .serialized)
+    @Suite("CI kit: deploy and rollback --format github (real processes)", .serialized)
     struct CIKitDeployTests {
-        @Test("deploy --format github: a failed gate and each rollback are annotated with the reason, the summary has the table, the secret is nowhere")
+        @Test("deploy --format github: a failed gate and each rollback are annotated with the reason, the summary has the table, the secret is nowhere; rollback --format github too")
         func failedDeploy() throws {
             let project = try DeployProject()
             defer { project.cleanUp() }
@@ -33,7 +33,22 @@ extension RealProcessSuites {
             #expect(sections[2].hasPrefix("FAILED — release r2 of dev failed: worker http check observed HTTP 503, wanted HTTP 2xx within 8 s; the previous release was restored"), "\(markdown)")
             #expect(sections[2].contains("| worker | local | r1 | rollback | restored r1 |"), "\(markdown)")
 
-            for text in [good.stdout, good.stderr, failed.stdout, failed.stderr, markdown] {
+            // rollback --format github: the summary says where it went; a refused one is an annotation.
+            let third = try project.crank(["deploy", "--env", "dev"], ["VERSION": "3"])
+            #expect(third.status == 0, "\(third.stderr)")
+            let back = try project.crank(["rollback", "--env", "dev", "--format", "github"], ["GITHUB_STEP_SUMMARY": summary])
+            #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
+            #expect(!back.stdout.contains("::error") && !back.stdout.contains("::warning"), "\(back.stdout)")
+            let refused = try project.crank(["rollback", "--env", "dev", "--to", "r2", "--format", "github"], ["GITHUB_STEP_SUMMARY": summary])
+            #expect(refused.status == 1)
+            #expect(refused.stdout.contains("::error title=crank rollback --env dev::"), "\(refused.stdout)\(refused.stderr)")
+            let after = try String(contentsOfFile: summary, encoding: .utf8)
+            let rollbackSections = after.components(separatedBy: "### crank rollback --env dev\n\n")
+            #expect(rollbackSections.count == 2, "\(after)")
+            #expect(rollbackSections.last?.hasPrefix("dev rolled back to r1\n\n| DEPLOYMENT | TARGET | RELEASE | ACTION | OUTCOME | DETAIL |") == true, "\(after)")
+            #expect(try project.crank(["rollback", "--env", "dev", "--format", "github", "--json"]).status == 64)
+
+            for text in [good.stdout, good.stderr, failed.stdout, failed.stderr, markdown, back.stdout, refused.stdout, after] {
                 #expect(!text.contains(project.token))
             }
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `--format text|github`, shared by validate, doctor, plan, deploy, smoke and health.
+/// `--format text|github`, shared by validate, doctor, plan, deploy, rollback, smoke and health.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, github
 }

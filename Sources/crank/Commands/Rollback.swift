@@ -11,9 +11,16 @@ extension Crank {
         @OptionGroup var environment: EnvironmentOptions
         @Option(name: .customLong("to"), help: ArgumentHelp("The release to restore (e.g. r3).", valueName: "release")) var release: String?
         @Option(help: ArgumentHelp("Wait this long for the lock.", valueName: "duration")) var lockWait = "0s"
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            try output.check(json: global.json)
+        }
 
         func run() async throws {
-            let terminal = Terminal()
+            var terminal = Terminal()
+            let title = "crank rollback --env \(environment.env)"
+            if output.github { terminal.annotationTitle = title }
             let session = try ReleaseSession(global: global, environment: environment, terminal: terminal, recorded: true)
             let arguments = Array(CommandLine.arguments.dropFirst())
             let outcome: ReleaseOutcome = try await session.locked(command: "crank rollback --env \(environment.env)", wait: Duration.seconds(lockWait) ?? 0) {
@@ -27,6 +34,11 @@ extension Crank {
                 }
             }
             ReleaseRendering.render(outcome, json: global.json, target: session.target, containerLogs: session.containerLogs(release: outcome.release), on: terminal)
+            if output.github {
+                let github = GitHubOutput(terminal: terminal, redactor: GitHubOutput.redactor(for: session.effective, environment: environment.env))
+                github.annotate(ReleaseSummary.rollbackAnnotations(outcome, title: title))
+                github.summarize(ReleaseSummary.summary(outcome, target: session.target, title: title))
+            }
             if outcome.status == "failed" || outcome.failure != nil { throw ExitCode(1) }
         }
     }

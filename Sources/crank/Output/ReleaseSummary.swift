@@ -13,6 +13,14 @@ enum ReleaseSummary {
         }
     }
 
+    /// `crank rollback`: an error naming the failed check when the restore failed (nothing else
+    /// is a problem: a rollback that went through is the summary's verdict).
+    static func rollbackAnnotations(_ outcome: ReleaseOutcome, title: String) -> [GitHubAnnotation] {
+        guard outcome.status == "failed" || outcome.failure != nil else { return [] }
+        let why = outcome.failure.map { "\($0.deployment) failed its \($0.check) check (observed \($0.observed), wanted \($0.threshold))" } ?? "a deployment did not start"
+        return [GitHubAnnotation(.error, "rollback of \(outcome.environment) to \(outcome.release ?? "?") failed: \(why)", title: title)]
+    }
+
     /// The verdict, then DEPLOYMENT, TARGET, RELEASE, ACTION, OUTCOME, DETAIL per deployment
     /// (`name@host` rows show the host in TARGET; a rollback row the release it restored).
     static func summary(_ outcome: ReleaseOutcome, target: TargetKind, title: String) -> StepSummary {
