@@ -115,6 +115,15 @@ extension ContainerSuites {
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
             let outcome = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any], "\(again.stdout)")
             #expect(outcome["status"] as? String == "unchanged" && outcome["release"] as? String == "r3", "\(again.stdout)")
+
+            // A deploy that changes web only: slow keeps running under r3's name with the spec r4
+            // still has — not drift.
+            let hola = try fixture.crank(["deploy", "--env", "prod"], ["GREETING": "hola"])
+            #expect(hola.status == 0, "\(hola.stdout)\(hola.stderr)")
+            #expect(try fixture.containers() == ["\(fixture.project)-slow-r3 running", "\(fixture.project)-web-r4 running"])
+            let partial = try fixture.crank(["status", "--env", "prod", "--json"], ["GREETING": "hola"])
+            let partialRows = (try JSONSerialization.jsonObject(with: Data(partial.stdout.utf8)) as? [String: Any])?["deployments"] as? [[String: Any]] ?? []
+            #expect(partialRows.count == 2 && partialRows.allSatisfy { $0["drift"] == nil || $0["drift"] is NSNull }, "\(partial.stdout)")
         }
 
         @Test("crank killed mid-reload: the next locked command replaces every container it told from the live release's image")

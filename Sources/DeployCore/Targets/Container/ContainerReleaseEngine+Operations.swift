@@ -44,18 +44,31 @@ extension ContainerReleaseEngine {
 
     /// What the engine reports now for each deployment of the live release.
     public func status() async throws(Failure) -> EnvironmentStatus {
-        let live = try await ledger.history().live
+        let (releases, live) = try await ledger.history()
         var statuses: [DeploymentStatus] = []
         for deployment in live?.deployments ?? [] {
             let states: Result<[ContainerEngine.State], ContainerEngine.Failure>
             do throws(ContainerEngine.Failure) { states = .success(try engine.states(labeled: labels(deployment.name))) } catch { states = .failure(error) }
-            statuses.append(await status(of: deployment, live: live, states: states))
+            statuses.append(await status(of: deployment, live: live, releases: releases, states: states))
         }
         return EnvironmentStatus(environment: environment, live: live?.id, deployments: statuses)
     }
 
+    /// Whether `state` is the container of an earlier release that went live with the spec the
+    /// live release has for `deployment` — unchanged since, and left running by the deploys that
+    /// changed others (a container keeps the name of the release that started it). A failed or
+    /// interrupted release's name (e.g. left by a reload that was never confirmed) never is.
+    func startedWithLiveSpec(_ state: ContainerEngine.State, _ deployment: RenderedDeployment, releases: [ReleaseRecord]) -> Bool {
+        let prefix = containerName(deployment.name, release: "")
+        guard state.name.hasPrefix(prefix) else { return false }
+        let id = String(state.name.dropFirst(prefix.count))
+        guard let release = releases.first(where: { $0.id == id }), [.live, .superseded, .rolledBack].contains(release.status) else { return false }
+        return release.deployments.first { $0.name == deployment.name }?.specHash == deployment.specHash
+    }
+
     /// One deployment's status from its containers' states (or the engine's failure to list them).
-    func status(of deployment: RenderedDeployment, live: ReleaseRecord?, states listed: Result<[ContainerEngine.State], ContainerEngine.Failure>) async
+    func status(of deployment: RenderedDeployment, live: ReleaseRecord?, releases: [ReleaseRecord],
+                states listed: Result<[ContainerEngine.State], ContainerEngine.Failure>) async
         -> DeploymentStatus {
         guard case .success(let states) = listed else {
             if case .failure(let error) = listed {
@@ -68,7 +81,9 @@ extension ContainerReleaseEngine {
             return DeploymentStatus(name: deployment.name, state: "missing", drift: "no container", host: host?.name)
         }
         var drift: String?
-        if state.name != liveName { drift = "runs \(state.name), live is \(live?.id ?? "none")" }
+        if state.name != liveName, !startedWithLiveSpec(state, deployment, releases: releases) {
+            drift = "runs \(state.name), live is \(live?.id ?? "none")"
+        }
         if !state.running { drift = "\(state.status) (exit \(state.exitCode))" }
         if state.running, let routed = routeDrift(deployment, state: state) { drift = routed }
         var health: String?

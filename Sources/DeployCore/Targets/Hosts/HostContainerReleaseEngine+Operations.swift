@@ -3,7 +3,7 @@ import Foundation
 extension HostContainerReleaseEngine {
     /// Per deployment and host: the container's state, restarts, health now, drift.
     public func status() async throws(Failure) -> EnvironmentStatus {
-        let live = try await ledger.history().live
+        let (releases, live) = try await ledger.history()
         let placements = Self.placements(live?.deployments ?? [])
         let listed = await boundedConcurrency(HostFleet.unique(placements.map(\.host)), jobs: maxParallel) { host in
             let engine = self.onHost(host)
@@ -15,7 +15,7 @@ extension HostContainerReleaseEngine {
         var statuses: [DeploymentStatus] = []
         for placement in placements {
             let states = (byHost[placement.host.name] ?? .success([])).map { $0.filter { $0.labels["crank.deployment"] == placement.deployment.name } }
-            statuses.append(await onHost(placement.host).status(of: placement.deployment, live: live, states: states))
+            statuses.append(await onHost(placement.host).status(of: placement.deployment, live: live, releases: releases, states: states))
         }
         return EnvironmentStatus(environment: environment, live: live?.id, deployments: statuses)
     }
