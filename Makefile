@@ -76,7 +76,7 @@ TEST_ENV = CRANK_PYTHON=$(abspath $(PYTHON)) CONTAINERS_CONF=$(CONTAINERS_CONF) 
 test: venv container-tools ssh-tools swarm-tools
 	$(SWIFT) build --build-tests
 	bash -o pipefail -c "$(TEST_ENV) NO_COLOR=1 $(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)' 2>&1 | tee .build/test-phase1.log"; status=$$?; \
-	  if [ $$status -ne 0 ]; then echo "── failures of phase 1 ──"; grep -E '✘|recorded an issue' .build/test-phase1.log | grep -v -E '✘ (Test run|Suite)' | head -60; fi; \
+	  if [ $$status -ne 0 ]; then echo "── failures of phase 1 ──"; bash scripts/test-failures.sh .build/test-phase1.log; fi; \
 	  if [ $$status -eq 0 ]; then $(TEST_ENV) CRANK_HEAVY_ENGINES='$(HEAVY_ENGINES)' CRANK_HEAVY_PROCESSES='$(HEAVY_PROCESSES)' \
 	    bash scripts/heavy-tests.sh; status=$$?; fi; \
 	  CRANK_SWARM_DIR=$(SWARM_DIR) bash scripts/swarm-tools.sh stop; exit $$status

@@ -27,11 +27,6 @@ stream() {
     return "${PIPESTATUS[0]}"
 }
 
-# CI shows the tail of a run: repeat every failed test and recorded issue there.
-failures() {
-    grep -h -E '✘|recorded an issue' "$LOGS"/*.log 2>/dev/null | grep -v -E '✘ Test run with|✘ Suite' | head -60
-}
-
 # Each stream takes the ports of its test services from its own range (Tests/Support/TestPorts.swift;
 # phase 1 uses 20000-25999), outside the kernel's ephemeral range: no stream can take another's port.
 CRANK_TEST_PORTS=26000-28999 stream engines "$ENGINES" --skip "$PROCESSES" &
@@ -42,7 +37,7 @@ wait "$engines"; engines_status=$?
 wait "$processes"; processes_status=$?
 if [ "$engines_status" -ne 0 ] || [ "$processes_status" -ne 0 ]; then
     echo "── failures of the heavy suites ──"
-    failures
+    bash scripts/test-failures.sh "$LOGS"/*.log
 fi
 rm -rf "$LOGS"
 echo "heavy suites: engines exit $engines_status, processes exit $processes_status"

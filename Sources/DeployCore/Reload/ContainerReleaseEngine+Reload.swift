@@ -72,23 +72,16 @@ extension ContainerReleaseEngine: ConfigReloading {
             return ReloadReport(environment: environment, release: id, previous: live.id, status: "applied", instances: results)
         }
         var reverted: [InstanceReload] = []
+        var toRevert: [ReloadStep] = []
         if options.revertOnFailure {
-            let toRevert = zip(steps, results).filter { _, result in
-                if case .unreachable = result.outcome { return false }
-                return true
-            }.map(\.0)
+            toRevert = ReloadRevert.worthReverting(Array(zip(steps, results)))
             reverted = await boundedConcurrency(toRevert, jobs: max(1, toRevert.count)) { step in
                 await self.apply(step, deployment: step.running, running: step.updated, container: self.runningContainer(step.running.name),
                                  release: live.id, previous: id)
             }
-            // Given the previous config back: the live release's container again.
-            for (step, result) in zip(toRevert, reverted) where step.settings != nil && result.outcome.isApplied {
-                renameBack(step.running.name, from: id, to: live.id)
-            }
         }
-        // A container that refused the config still runs the previous one.
-        for (step, result) in zip(steps, results) where step.settings != nil {
-            if case .rejected = result.outcome { renameBack(step.running.name, from: id, to: live.id) }
+        for step in ReloadRevert.onPreviousConfig(told: Array(zip(steps, results)), reverted: Array(zip(toRevert, reverted)), inPlace: { $0.settings != nil }) {
+            renameBack(step.running.name, from: id, to: live.id)
         }
         await ledger.fail(record, failure)
         return ReloadReport(environment: environment, release: id, previous: live.id, status: "failed", instances: results, reverted: reverted)

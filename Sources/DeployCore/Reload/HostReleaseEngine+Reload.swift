@@ -95,25 +95,19 @@ extension HostReleaseEngine: ConfigReloading {
             return ReloadReport(environment: environment, release: id, previous: live.id, status: "applied", instances: results)
         }
         var reverted: [InstanceReload] = []
+        var toRevert: [(step: ReloadStep, host: HostSpec)] = []
         if options.revertOnFailure {
-            let toRevert = zip(instances, results).filter { _, result in
-                if case .unreachable = result.outcome { return false }
-                return true
-            }.map(\.0)
+            toRevert = ReloadRevert.worthReverting(Array(zip(instances, results)))
             let now = try? await listings(toRevert.map(\.host))
             reverted = await boundedConcurrency(toRevert, jobs: max(1, toRevert.count)) { instance in
                 let entry = now?[instance.host.name]?.first { $0.deployment == instance.step.running.name && $0.running }
                 return await self.apply(instance.step, deployment: instance.step.running, running: instance.step.updated, on: instance.host, entry: entry,
                                         release: live.id, previous: id)
             }
-            // Given the previous config back: recorded as running the live release again.
-            for (instance, result) in zip(toRevert, reverted) where instance.step.settings != nil && result.outcome.isApplied {
-                await retag(instance.step.running.name, on: instance.host, release: live.id)
-            }
         }
-        // An instance that refused the config still runs the previous one.
-        for (instance, result) in zip(instances, results) where instance.step.settings != nil {
-            if case .rejected = result.outcome { await retag(instance.step.running.name, on: instance.host, release: live.id) }
+        for instance in ReloadRevert.onPreviousConfig(told: Array(zip(instances, results)), reverted: Array(zip(toRevert, reverted)),
+                                                      inPlace: { $0.step.settings != nil }) {
+            await retag(instance.step.running.name, on: instance.host, release: live.id)
         }
         await ledger.fail(record, HealthFailure(deployment: "\(failed.0.step.running.name)@\(failed.0.host.name)", check: "reload",
                                                 observed: failed.1.outcome.summary, threshold: "applied within \(DurationText.format(failed.0.step.settings?.timeout ?? 0))"))

@@ -44,24 +44,17 @@ extension ReleaseEngine: ConfigReloading {
             } catch { throw .release(error) }
             return ReloadReport(environment: environment, release: id, previous: live.id, status: "applied", instances: results)
         }
-        // An instance that refused the config still runs the previous one.
-        for (step, result) in zip(steps, results) where step.settings != nil {
-            if case .rejected = result.outcome { retag(step.running.name, release: live.id) }
-        }
         var reverted: [InstanceReload] = []
+        var toRevert: [ReloadStep] = []
         if options.revertOnFailure {
             let liveDirectory = SourceSnapshot.directory(root: root, environment: environment, release: live.id)
-            let toRevert = zip(steps, results).filter { step, result in
-                if case .unreachable = result.outcome { return false }
-                return true
-            }
-            reverted = await boundedConcurrency(toRevert.map(\.0), jobs: max(1, toRevert.count)) { step in
+            toRevert = ReloadRevert.worthReverting(Array(zip(steps, results)))
+            reverted = await boundedConcurrency(toRevert, jobs: max(1, toRevert.count)) { step in
                 await self.apply(step, deployment: step.running, running: step.updated, release: live.id, previous: id, directory: liveDirectory)
             }
-            // Given the previous config back: recorded as running the live release again.
-            for (step, result) in zip(toRevert.map(\.0), reverted) where step.settings != nil && result.outcome.isApplied {
-                retag(step.running.name, release: live.id)
-            }
+        }
+        for step in ReloadRevert.onPreviousConfig(told: Array(zip(steps, results)), reverted: Array(zip(toRevert, reverted)), inPlace: { $0.settings != nil }) {
+            retag(step.running.name, release: live.id)
         }
         let failure = HealthFailure(deployment: failed.0.running.name, check: "reload", observed: failed.1.outcome.summary,
                                     threshold: "applied within \(DurationText.format(failed.0.settings?.timeout ?? 0))")
