@@ -221,6 +221,26 @@ extension RealProcessSuites {
             #expect(reason.contains("silent timed out after 1s") && reason.contains("picky rejected (HTTP 422)"), "\(reason)")
         }
 
+        @Test("an instance whose process record cannot be written is not told: unreachable, failed, nothing applied",
+              .enabled(if: StateIntegrityTests.isRoot))
+        func unrecordable() throws {
+            let project = try ReloadProject([("w", "ok", Self.http)])
+            defer { project.cleanUp() }
+            let deployed = try project.crank(["deploy", "--env", "dev"])
+            try #require(deployed.status == 0, "\(deployed.stderr)")
+            // The run directory (process records) read-only: a bind mount remounted ro.
+            let run = project.tree.path(".crank/run/dev")
+            try #require(try ProcessRunner.run("/bin/mount", ["--bind", run, run]).status == 0)
+            defer { _ = try? ProcessRunner.run("/bin/umount", [run]) }
+            try #require(try ProcessRunner.run("/bin/mount", ["-o", "remount,ro,bind", run]).status == 0)
+            let reload = try project.crank(["reload", "--env", "dev", "--json"], greeting: "bonjour")
+            #expect(reload.status == 1, "\(reload.stdout)\(reload.stderr)")
+            let instance = try #require((try reload.jsonObject()["instances"] as? [[String: Any]])?.first)
+            #expect(instance["outcome"] as? String == "unreachable", "\(reload.stdout)")
+            #expect((instance["detail"] as? String)?.contains("not told: its process record could not be written") == true, "\(reload.stdout)")
+            #expect(project.state("w")?["greeting"] as? String == "hello", "the worker was told anyway")
+        }
+
         @Test("a second reload meanwhile exits 3; crank killed mid-reload: the next locked command restarts every instance it told from the live release")
         func killedMidReload() throws {
             let project = try ReloadProject([("quick", "ok", Self.http), ("slow", "silent", "{http: {path: /admin/config}, timeout: 30s}")])

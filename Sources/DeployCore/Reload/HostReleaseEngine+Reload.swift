@@ -83,7 +83,11 @@ extension HostReleaseEngine: ConfigReloading {
             let entry = running[instance.host.name]?.first { $0.deployment == instance.step.running.name && $0.running }
             // Recorded as running the new release before it is told (as on this machine): a crank
             // killed mid-reload leaves it for the recovery to restart from the live release.
-            if instance.step.settings != nil, entry != nil { await self.retag(instance.step.running.name, on: instance.host, release: id) }
+            // One whose record cannot be written is not told.
+            if instance.step.settings != nil, let entry, let problem = await self.retag(instance.step.running.name, on: instance.host, release: id) {
+                return InstanceReload(deployment: instance.step.running.name, instance: "\(instance.host.name) pid \(entry.pid)", method: instance.step.method,
+                                      outcome: .unreachable(reason: "\(instance.host.name): not told, its process record could not be written (\(problem))"))
+            }
             return await self.apply(instance.step, deployment: instance.step.updated, running: instance.step.running, on: instance.host, entry: entry,
                                     release: id, previous: live.id)
         }
@@ -153,10 +157,12 @@ extension HostReleaseEngine: ConfigReloading {
         }
     }
 
-    /// The process record of `name` on `host` now names `release`.
-    func retag(_ name: String, on host: HostSpec, release: String) async {
+    /// The process record of `name` on `host` now names `release`; the problem when it cannot be written.
+    @discardableResult
+    func retag(_ name: String, on host: HostSpec, release: String) async -> String? {
         let file = "\(host.root)/run/\(environment)/\(name)"
-        _ = await runner.result(of: transport(host).command(["/bin/sh", "-c", Self.retagScript, "crank-reload", file, release]), timeout: callTimeout)
+        let result = await runner.result(of: transport(host).command(["/bin/sh", "-c", Self.retagScript, "crank-reload", file, release]), timeout: callTimeout)
+        return result.status == 0 && !result.timedOut ? nil : Self.reason(result)
     }
 
     static func signalOutcome(_ result: CommandResult, signal: ReloadSignal, release: String, timeout: Double, host: String) -> ReloadOutcome {

@@ -33,9 +33,15 @@ extension ReleaseEngine: ConfigReloading {
         // timeout, crank killed mid-delivery) the record never claims the previous config for a
         // process that may run the new one. Killed, the release is interrupted and the next locked
         // command restarts these from the live release (recover); failed, they show as drift.
-        for step in steps where step.settings != nil { retag(step.running.name, release: id) }
-        let results = await boundedConcurrency(steps, jobs: max(1, steps.count)) { step in
-            await self.apply(step, deployment: step.updated, running: step.running, release: id, previous: live.id, directory: directory)
+        // One whose record cannot be written is not told.
+        var unrecorded: [String: String] = [:]
+        for step in steps where step.settings != nil { unrecorded[step.running.name] = retag(step.running.name, release: id) }
+        let results = await boundedConcurrency(steps, jobs: max(1, steps.count)) { [unrecorded] step in
+            if let problem = unrecorded[step.running.name] {
+                return InstanceReload(deployment: step.running.name, instance: self.runtime.record(step.running.name).map { "pid \($0.pid)" } ?? "not running",
+                                      method: step.method, outcome: .unreachable(reason: "not told: its process record could not be written (\(problem))"))
+            }
+            return await self.apply(step, deployment: step.updated, running: step.running, release: id, previous: live.id, directory: directory)
         }
         record.reason = ReloadOptions.reason(options.reason, results)
         guard let failed = zip(steps, results).first(where: { !$0.1.outcome.isApplied }) else {
@@ -87,11 +93,14 @@ extension ReleaseEngine: ConfigReloading {
         return InstanceReload(deployment: name, instance: "pid \(process.pid)", method: settings.summary, outcome: outcome)
     }
 
-    /// Records that `name`'s running process runs `release`'s config.
-    func retag(_ name: String, release: String) {
-        guard var process = runtime.record(name) else { return }
+    /// Records that `name`'s running process runs `release`'s config; the problem when the record
+    /// cannot be written.
+    @discardableResult
+    func retag(_ name: String, release: String) -> String? {
+        guard var process = runtime.record(name) else { return nil }
         process.release = release
-        try? runtime.save(process)
+        do { try runtime.save(process) } catch { return "\(error)" }
+        return nil
     }
 
     /// The live release's source revision (a reload ships no code).
